@@ -1,0 +1,54 @@
+# The two commands a user needs: `make clean-corpus` and `make test`.
+# Both create .venv when it is missing and install the project with pinned versions
+# (constraints.txt), so a fresh clone needs nothing but Python 3.11+.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+CORPUS ?= fixtures
+OUT    ?= out/corpus.jsonl
+PIP    := $(BIN)/python -m pip --disable-pip-version-check
+
+.PHONY: help install install-dev clean-corpus test lint typecheck lock clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) install -q -c constraints.txt -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) install -q -c constraints.txt -e '.[dev]'
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed  ## create .venv and install cleaner
+
+install-dev: $(VENV)/.installed-dev  ## the same, with test and lint tools
+
+clean-corpus: install  ## clean $(CORPUS) (default: fixtures/) into $(OUT) and print a summary
+	$(BIN)/cleaner clean $(CORPUS) -o $(OUT) --summary
+
+test: install-dev  ## the whole test suite, then ruff and mypy
+	$(BIN)/pytest -q
+	$(MAKE) --no-print-directory lint typecheck
+
+lint: install-dev  ## ruff: lint and formatting
+	$(BIN)/ruff check cleaner tests
+	$(BIN)/ruff format --check cleaner tests
+
+typecheck: install-dev  ## mypy --strict on the package
+	$(BIN)/mypy
+
+lock:  ## re-pin every dependency after a change to pyproject.toml
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install -q '.[dev]'
+	.lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^cleaner[ =@]' > constraints.txt
+	rm -rf .lock-venv
+
+clean:  ## remove out/ and caches (keeps .venv)
+	rm -rf out .pytest_cache .mypy_cache .ruff_cache

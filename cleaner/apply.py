@@ -1,0 +1,235 @@
+"""Stage 4: apply the rules to a document's lines.
+
+The text is split into lines (one paragraph a line; blank lines carry nothing and are
+set aside). The outlet's rules run first, then the generic ones, each file in a fixed
+order: ``drop_blocks``, ``drop_lines``, ``strip_prefixes``, ``fields``,
+``strip_suffixes``, ``heuristics``. A line is never deleted, only marked with the id of
+the rule that removed it, so a run can count rule hits and ``cleaner explain`` can show
+every decision.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from cleaner.heuristics import HEURISTICS, LINE_CLASSES
+from cleaner.rules import (
+    CompiledBlock,
+    CompiledField,
+    CompiledStrip,
+    OutletRules,
+    Window,
+)
+
+
+@dataclass(slots=True)
+class Line:
+    """One non-blank line of the normalized text and what became of it."""
+
+    no: int
+    """1-based line number in the normalized text."""
+    text: str
+    """The text still kept (a strip rule may have cut a lead-in)."""
+    original: str
+    removed_by: str | None = None
+    stripped: list[tuple[str, str]] = field(default_factory=list)
+    """``(rule id, text cut)`` for each strip rule that shortened the line."""
+
+
+@dataclass(slots=True)
+class FieldValue:
+    value: str
+    rule: str
+    line: int
+
+
+@dataclass(slots=True)
+class Cleaned:
+    """The outcome of applying the rules to one document."""
+
+    lines: list[Line]
+    fields: dict[str, FieldValue] = field(default_factory=dict)
+    hits: Counter[str] = field(default_factory=Counter)
+    anchors: dict[str, int] = field(default_factory=dict)
+    """Index in ``lines`` of the line each field rule matched (for ``relative_to``)."""
+
+    @property
+    def kept(self) -> list[Line]:
+        return [line for line in self.lines if line.removed_by is None]
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines if line.removed_by is None)
+
+    def field_values(self) -> dict[str, str]:
+        return {name: f.value for name, f in self.fields.items()}
+
+    def remove(self, line: Line, rule: str) -> None:
+        line.removed_by = rule
+        self.hits[rule] += 1
+
+    def capture(self, groups: dict[str, str | None], rule: str, line: Line) -> None:
+        for name, value in groups.items():
+            if value and value.strip() and name not in self.fields:
+                self.fields[name] = FieldValue(value.strip(), rule, line.no)
+
+
+def split_lines(text: str) -> list[Line]:
+    """The non-blank lines of ``text``, numbered from 1."""
+    return [Line(no, line, line) for no, line in enumerate(text.split("\n"), 1) if line]
+
+
+def _short(lines: list[Line], limit: int | None) -> list[Line]:
+    """The lines a drop or field rule may remove: none longer than ``limit``."""
+    return lines if limit is None else [line for line in lines if len(line.text) <= limit]
+
+
+def _in_window(kept: list[Line], window: Window) -> list[Line]:
+    if window.first is not None:
+        return kept[: window.first]
+    if window.last is not None:
+        return kept[-window.last :]
+    return kept
+
+
+def _apply_block(doc: Cleaned, rule: CompiledBlock, limit: int | None) -> None:
+    kept = doc.kept
+    candidates = {id(line) for line in _short(_in_window(kept, rule.window), limit)}
+    i = 0
+    while i < len(kept):
+        line = kept[i]
+        if id(line) not in candidates or not rule.start.match(line.text):
+            i += 1
+            continue
+        end = _block_end(kept, i, rule)
+        if end is None:
+            i += 1
+            continue
+        for member in kept[i : end + 1]:
+            doc.remove(member, rule.id)
+        i = end + 1
+
+
+def _block_end(kept: list[Line], start: int, rule: CompiledBlock) -> int | None:
+    """Index of the block's last line, or ``None`` when the block does not close."""
+    if rule.to_end:
+        return len(kept) - 1
+    if rule.end is not None:
+        for j in range(start + 1, len(kept)):
+            if rule.end.match(kept[j].text):
+                return j if rule.include_end else j - 1
+        return None
+    classes = [LINE_CLASSES[name] for name in rule.run_of]
+    j = start
+    while j + 1 < len(kept) and any(is_class(kept[j + 1].text) for is_class in classes):
+        j += 1
+    return j if j - start >= rule.min_run else None
+
+
+def _apply_field(doc: Cleaned, rule: CompiledField, limit: int | None) -> None:
+    names = rule.pattern.groupindex
+    if not rule.repeat and names and all(name in doc.fields for name in names):
+        return  # an earlier (outlet) rule already gave every field this rule would give
+    if rule.relative_to is not None:
+        anchor = doc.anchors.get(rule.relative_to)
+        if anchor is None:
+            return
+        candidates = _relative(doc.lines, anchor, rule.offset)
+    else:
+        candidates = _in_window(doc.kept, rule.window)
+    for line in _short(candidates, limit):
+        m = rule.pattern.match(line.text)
+        if m is None:
+            continue
+        doc.capture(m.groupdict(), rule.id, line)
+        doc.anchors.setdefault(rule.id, doc.lines.index(line))
+        doc.remove(line, rule.id)
+        if not rule.repeat:
+            return
+
+
+def _relative(lines: list[Line], anchor: int, offset: int) -> list[Line]:
+    """The kept line ``offset`` kept lines away from ``lines[anchor]``."""
+    step = 1 if offset > 0 else -1
+    seen = 0
+    i = anchor + step
+    while 0 <= i < len(lines):
+        if lines[i].removed_by is None:
+            seen += 1
+            if seen == abs(offset):
+                return [lines[i]]
+        i += step
+    return []
+
+
+def _apply_strip(doc: Cleaned, rule: CompiledStrip, *, prefix: bool) -> None:
+    names = rule.pattern.groupindex
+    if names and all(name in doc.fields for name in names):
+        return
+    window = _in_window(doc.kept, rule.window)
+    for line in window if prefix else reversed(window):
+        m = rule.pattern.match(line.text) if prefix else rule.pattern.search(line.text)
+        if m is None or m.end() == m.start():
+            continue
+        doc.capture(m.groupdict(), rule.id, line)
+        doc.anchors.setdefault(rule.id, doc.lines.index(line))
+        cut = line.text[m.start() : m.end()]
+        rest = line.text[m.end() :] if prefix else line.text[: m.start()]
+        line.stripped.append((rule.id, cut))
+        line.text = rest.strip()
+        if line.text:
+            doc.hits[rule.id] += 1
+        else:
+            doc.remove(line, rule.id)
+        return
+
+
+def _apply_drops(doc: Cleaned, rules: OutletRules, limit: int | None) -> None:
+    kept = doc.kept
+    windows = {
+        drop.id: {id(line) for line in _in_window(kept, drop.window)}
+        for drop in rules.drop_lines
+        if drop.window != Window()
+    }
+    for line in _short(kept, limit):
+        for drop in rules.drop_lines:
+            window = windows.get(drop.id)
+            if window is not None and id(line) not in window:
+                continue
+            if drop.pattern.match(line.text):
+                doc.remove(line, drop.id)
+                break
+
+
+def apply_rules(doc: Cleaned, rules: OutletRules) -> None:
+    """Apply one rule file to ``doc`` in place."""
+    limit = rules.max_line_chars
+    for block in rules.drop_blocks:
+        _apply_block(doc, block, limit)
+    if rules.drop_lines:
+        _apply_drops(doc, rules, limit)
+    for strip in rules.strip_prefixes:
+        _apply_strip(doc, strip, prefix=True)
+    for field_rule in rules.fields:
+        _apply_field(doc, field_rule, limit)
+    for strip in rules.strip_suffixes:
+        _apply_strip(doc, strip, prefix=False)
+    for heuristic in rules.heuristics:
+        values = doc.field_values()
+        for line in list(HEURISTICS[heuristic.name](doc.kept, values)):
+            doc.remove(line, heuristic.id)
+
+
+def clean_lines(text: str, chain: Iterable[OutletRules]) -> Cleaned:
+    """Split ``text`` into lines and apply each rule file of ``chain`` in turn."""
+    doc = Cleaned(split_lines(text))
+    for rules in chain:
+        apply_rules(doc, rules)
+    return doc
+
+
+def removed(doc: Cleaned) -> Iterator[Line]:
+    """The lines a rule removed, in document order."""
+    return (line for line in doc.lines if line.removed_by is not None)

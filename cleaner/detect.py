@@ -1,0 +1,60 @@
+"""Stage 3: which outlet published a document.
+
+In order: the outlet the user forced (``--outlet``) or the input named; the outlet whose
+domain the document's URL is on; the outlet with the most fingerprints found in the text
+(at least its ``min_fingerprints``; ties go to the outlet id that sorts first, so the
+choice is deterministic). A document no rule file claims gets the generic rules only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import urlsplit
+
+from cleaner.rules import OutletRules, Rulebook
+
+Method = Literal["forced", "url", "fingerprint"]
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """The outlet chosen for a document, and why."""
+
+    rules: OutletRules | None
+    method: Method | None = None
+    evidence: tuple[str, ...] = ()
+    """The domain, or the fingerprint patterns that were found."""
+
+    @property
+    def outlet(self) -> str | None:
+        return self.rules.outlet if self.rules else None
+
+
+UNKNOWN = Detection(None)
+
+
+def host_of(url: str) -> str | None:
+    """The hostname of ``url``, or ``None`` when it has none."""
+    try:
+        host = urlsplit(url if "//" in url else f"//{url}").hostname
+    except ValueError:
+        return None
+    return host or None
+
+
+def detect(text: str, url: str | None, rulebook: Rulebook, forced: str | None = None) -> Detection:
+    """Choose the outlet rules for one document."""
+    if forced is not None:
+        return Detection(rulebook.outlets[forced], "forced", (forced,))
+    if url and (host := host_of(url)):
+        rules = rulebook.for_domain(host)
+        if rules is not None:
+            return Detection(rules, "url", (host,))
+    best: Detection = UNKNOWN
+    best_score = 0
+    for rules in rulebook.outlets.values():
+        found = tuple(p.pattern for p in rules.fingerprints if p.search(text))
+        if len(found) >= rules.min_fingerprints and len(found) > best_score:
+            best, best_score = Detection(rules, "fingerprint", found), len(found)
+    return best

@@ -1,0 +1,29 @@
+"""Expected errors.
+
+Everything a user can cause (a bad rule file, a missing input, an unknown outlet name)
+raises a :class:`CleanerError`. The command line prints its one-line message and exits
+with :attr:`CleanerError.exit_code`; it never shows a traceback for these.
+"""
+
+from __future__ import annotations
+
+
+class CleanerError(Exception):
+    """A usage or configuration error with a one-line message (exit code 2)."""
+
+    exit_code = 2
+
+
+class RuleFileError(CleanerError):
+    """A rule file that cannot be used; the message names the file and the line."""
+
+    def __init__(self, path: str, line: int | None, message: str) -> None:
+        self.path = path
+        self.line = line
+        self.message = message
+        where = f"{path}:{line}" if line is not None else path
+        super().__init__(f"{where}: {message}")
+
+
+class InputError(CleanerError):
+    """An input named on the command line that does not exist or cannot be opened."""

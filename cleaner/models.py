@@ -1,0 +1,110 @@
+"""The shapes that cross the tool's boundary: what readers hand in, what is written out.
+
+:class:`Article` and :class:`Reject` are the output contract. Field names are stable
+within a ``schema_version``; downstream tools (jq, DuckDB, pandas, Hugging Face
+datasets) rely on them. ``cleaner schema`` prints the JSON Schema.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+SCHEMA_VERSION: Literal["1"] = "1"
+
+
+@dataclass(frozen=True, slots=True)
+class RawDocument:
+    """One input unit as a reader found it: bytes plus what the input said about them."""
+
+    source: str
+    """Where it came from: a path, ``path:LINE`` for line-based inputs, ``<stdin>``."""
+    data: bytes
+    url: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+class Cleaning(BaseModel):
+    """How the record was made: enough to audit a corpus without re-running it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    detected_by: Literal["forced", "url", "fingerprint"] | None = Field(
+        description="How the outlet was chosen; null when no outlet rules applied."
+    )
+    encoding: str = Field(description="The encoding the input bytes were decoded from.")
+    rule_hits: dict[str, int] = Field(
+        description="Lines removed (or shortened) per rule id, <outlet>/<rule>."
+    )
+    lines_in: int = Field(ge=0, description="Non-blank lines after normalization.")
+    lines_out: int = Field(ge=0, description="Lines (paragraphs) in `text`.")
+    chars_in: int = Field(ge=0, description="Characters of the normalized input text.")
+    warnings: list[str] = Field(
+        default_factory=list, description="Things noticed but not fatal, e.g. an unreadable date."
+    )
+
+
+class Article(BaseModel):
+    """One cleaned news article: one line of the output JSON Lines."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    schema_version: Literal["1"] = SCHEMA_VERSION
+    id: str = Field(
+        description="Stable id: the input's own id, else a hash of URL and input bytes."
+    )
+    source: str = Field(description="The input it came from (path, or path:LINE).")
+    outlet: str | None = Field(description="Outlet id (the rule file's name), if known.")
+    url: str | None = None
+    title: str | None = None
+    subtitle: str | None = None
+    published_at: AwareDatetime | None = Field(
+        None, description="ISO 8601 with UTC offset (WIB is +07:00)."
+    )
+    authors: list[str] = Field(default_factory=list)
+    dateline: str | None = Field(None, description="Place the story was filed from.")
+    category: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    editor_initials: str | None = Field(None, description="Sign-off such as `mas` or `kpl/pur`.")
+    image_caption: str | None = None
+    image_credit: str | None = Field(None, description="Photo credit, e.g. `Foto/REUTERS`.")
+    text: str = Field(min_length=1, description="The article body: one paragraph a line.")
+    word_count: int = Field(ge=1, description="Whitespace-separated words in `text`.")
+    cleaning: Cleaning
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Article:
+        if not self.text.strip():
+            raise ValueError("text is blank")
+        if self.word_count != len(self.text.split()):
+            raise ValueError("word_count does not match text")
+        if any(not a.strip() for a in self.authors) or any(not t.strip() for t in self.tags):
+            raise ValueError("authors and tags must not hold blank names")
+        return self
+
+
+RejectReason = Literal[
+    "empty_input",
+    "undecodable",
+    "unreadable",
+    "empty_after_cleaning",
+    "invalid_record",
+    "internal_error",
+]
+
+
+class Reject(BaseModel):
+    """An input unit that did not become an article, and why."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    source: str
+    reason: RejectReason = Field(description="A short stable code; count and filter on it.")
+    detail: str = Field(description="What went wrong, for people.")
+    id: str | None = None
+    outlet: str | None = None
+    rule_hits: dict[str, int] | None = Field(
+        None, description="For `empty_after_cleaning`: the rules that removed the lines."
+    )

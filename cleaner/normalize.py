@@ -1,0 +1,78 @@
+"""Stage 2: bytes to clean Unicode text.
+
+``decode`` turns the bytes a crawler stored into text: a byte-order mark decides first
+(UTF-8, UTF-16, UTF-32), then strict UTF-8, and only then charset-normalizer's guess.
+``normalize`` repairs that text with ftfy under an explicit configuration, removes the
+characters that are never content (NUL and other controls, zero-width spaces, soft
+hyphens), unifies line endings and spaces, and puts it in Unicode NFC.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+
+import ftfy
+from charset_normalizer import from_bytes
+
+from cleaner.config import RepairConfig
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: it starts with the same bytes
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+class DecodeError(ValueError):
+    """The bytes are not text in any encoding we can tell."""
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Decode ``data``; returns the text and the name of the encoding used."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(encoding), encoding
+            except UnicodeDecodeError as exc:
+                raise DecodeError(f"starts with a {encoding} byte-order mark but {exc}") from exc
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data).best()
+    if best is None or best.encoding is None:
+        raise DecodeError("not UTF-8, and charset-normalizer found no encoding that fits")
+    return str(best), best.encoding
+
+
+# Characters removed outright. Zero-width space, zero-width non-joiner, word joiner,
+# a BOM inside the text, soft hyphen and the Mongolian vowel separator are invisible and
+# only ever split words in scraped Indonesian text. The zero-width joiner (U+200D) stays:
+# it builds emoji sequences.
+_INVISIBLE = "\u200b\u200c\u2060\ufeff\u00ad\u180e"
+# Control characters other than tab and newline (ftfy keeps some of them).
+_CONTROLS = "".join(chr(c) for c in [*range(0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)])
+_DELETE = str.maketrans(dict.fromkeys(_INVISIBLE + _CONTROLS))
+# Every kind of horizontal space becomes one ASCII space: NBSP, the typographic spaces,
+# narrow NBSP, ideographic space, tab.
+_SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\u0085\x0b\x0c]")
+
+
+def normalize(text: str, repair: RepairConfig, fixer: ftfy.TextFixerConfig | None = None) -> str:
+    """Repaired, normalized text: one paragraph a line, no trailing spaces.
+
+    ``fixer`` is ``repair.to_ftfy()``, passed in by callers that normalize many texts so
+    it is built once.
+    """
+    text = _LINE_BREAKS.sub("\n", text)
+    text = ftfy.fix_text(text, fixer or repair.to_ftfy())
+    text = text.translate(_DELETE)
+    if repair.normalization and not unicodedata.is_normalized(repair.normalization, text):
+        text = unicodedata.normalize(repair.normalization, text)
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(lines)

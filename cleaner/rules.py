@@ -1,0 +1,556 @@
+"""Rule files: their schema, loading, and compilation.
+
+A rule file is ``rules/<outlet>.yaml``; ``rules/generic.yaml`` holds the rules that run
+on every document. The file's stem is the outlet's id. Files are read with YAML's safe
+loader and validated by the pydantic models below, so an unknown key, a bad regular
+expression or a misspelt field name stops the run with ``file:line: message`` instead
+of being skipped.
+
+Every pattern is compiled once, when the rules are loaded. Patterns that look at lines
+match from the start of the line (as if written with ``^``); ``strip_suffixes`` patterns
+match up to its end.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PositiveInt,
+    ValidationError,
+    model_validator,
+)
+
+from cleaner.errors import RuleFileError
+from cleaner.heuristics import HEURISTICS, LINE_CLASSES
+
+GENERIC = "generic"
+"""The stem of the rule file that applies to every document."""
+
+FIELD_NAMES = frozenset(
+    {
+        "title",
+        "subtitle",
+        "published_at",
+        "authors",
+        "dateline",
+        "category",
+        "tags",
+        "editor_initials",
+        "image_caption",
+        "image_credit",
+    }
+)
+"""Names a pattern's named groups may carry: each becomes a field of the article."""
+
+_LEADING_FLAGS = re.compile(r"^\(\?[aiLmsux]+\)")
+
+
+def _compile(pattern: str, *, to_end: bool = False, flags: int = 0) -> re.Pattern[str]:
+    if to_end:
+        lead = _LEADING_FLAGS.match(pattern)
+        head = lead.group(0) if lead else ""
+        pattern = f"{head}(?:{pattern[len(head) :]})\\Z"
+    return re.compile(pattern, flags)
+
+
+def _valid_regex(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from None
+    return pattern
+
+
+def _field_groups(pattern: str) -> str:
+    unknown = set(re.compile(pattern).groupindex) - FIELD_NAMES
+    if unknown:
+        raise ValueError(
+            f"named group(s) {sorted(unknown)} are not article fields; "
+            f"use one of {sorted(FIELD_NAMES)} (or an unnamed group)"
+        )
+    return pattern
+
+
+Regex = Annotated[str, AfterValidator(_valid_regex)]
+FieldRegex = Annotated[str, AfterValidator(_valid_regex), AfterValidator(_field_groups)]
+RuleId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.-]*$")]
+LineClass = Literal["headline", "timestamp", "number"]
+assert set(LINE_CLASSES) == set(LineClass.__args__)  # type: ignore[attr-defined]
+
+
+class _Rule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: RuleId = Field(description="Names the rule in reports: <outlet>/<id>.")
+    note: str | None = Field(None, description="Why the rule exists; for people only.")
+    within: PositiveInt | None = Field(
+        None, description="Only look at the first N lines still kept when the rule runs."
+    )
+    within_last: PositiveInt | None = Field(
+        None, description="Only look at the last N lines still kept when the rule runs."
+    )
+
+    @model_validator(mode="after")
+    def _one_window(self) -> _Rule:
+        if self.within is not None and self.within_last is not None:
+            raise ValueError("give `within` or `within_last`, not both")
+        return self
+
+
+class DropLine(_Rule):
+    """Remove every line that matches ``pattern``."""
+
+    pattern: Regex
+
+
+class DropBlock(_Rule):
+    """Remove a run of lines that begins with a line matching ``start``.
+
+    The block ends at the first later line matching ``end`` (kept when ``include_end`` is
+    false; no ``end`` line means nothing is removed), at the end of the document
+    (``to_end: true``), or after the last of the following lines that belong to one of
+    the ``run_of`` line classes.
+    """
+
+    start: Regex
+    end: Regex | None = None
+    include_end: bool = True
+    to_end: bool = False
+    run_of: list[LineClass] | None = None
+    min_run: int = Field(0, ge=0, description="With run_of: fewest lines the run needs.")
+
+    @model_validator(mode="after")
+    def _one_end(self) -> DropBlock:
+        given = sum([self.end is not None, self.to_end, self.run_of is not None])
+        if given != 1:
+            raise ValueError("a block needs exactly one of `end`, `to_end: true` or `run_of`")
+        return self
+
+
+class FieldRule(_Rule):
+    """A line that holds metadata: its named groups become fields and the line leaves.
+
+    By default the first matching line is used and the rule stops. ``repeat: true``
+    also removes later matching lines (the first value is kept). ``relative_to`` names
+    a ``strip_prefixes`` rule or an earlier field rule of the same file: the rule then
+    looks only at the kept line ``offset`` lines away from the line that rule matched
+    (-1: the line just above).
+    """
+
+    pattern: FieldRegex
+    repeat: bool = False
+    relative_to: RuleId | None = None
+    offset: int | None = None
+
+    @model_validator(mode="after")
+    def _relative(self) -> FieldRule:
+        if (self.relative_to is None) != (self.offset is None):
+            raise ValueError("`relative_to` and `offset` go together")
+        if self.offset == 0:
+            raise ValueError("`offset` must not be 0")
+        return self
+
+
+class StripRule(_Rule):
+    """Cut a matching lead-in (or sign-off) from a line and keep the rest.
+
+    Applies once per document, to the first line in the window that matches. Named
+    groups become fields (a dateline, editor initials). A line left empty is removed.
+    """
+
+    pattern: FieldRegex
+
+
+class HeuristicRef(BaseModel):
+    """Switch on a heuristic implemented in :mod:`cleaner.heuristics`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _known(self) -> HeuristicRef:
+        if self.id not in HEURISTICS:
+            raise ValueError(f"unknown heuristic {self.id!r}; known: {sorted(HEURISTICS)}")
+        return self
+
+
+class RuleFile(BaseModel):
+    """The schema of one ``rules/*.yaml`` file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(description="The outlet's name as people write it.")
+    domains: list[str] = Field(
+        default_factory=list,
+        description="Hostnames (and their subdomains) whose pages use these rules.",
+    )
+    fingerprints: list[Regex] = Field(
+        default_factory=list,
+        description="Patterns searched in the text (multi-line mode) when a page has no URL.",
+    )
+    min_fingerprints: PositiveInt = Field(
+        1, description="How many fingerprints must be found to claim a document."
+    )
+    max_line_chars: PositiveInt | None = Field(
+        None,
+        description="drop_blocks, drop_lines and fields leave lines longer than this alone: "
+        "such a line is a paragraph (or a whole page collapsed into one line), not a widget.",
+    )
+    drop_blocks: list[DropBlock] = Field(default_factory=list)
+    drop_lines: list[DropLine] = Field(default_factory=list)
+    strip_prefixes: list[StripRule] = Field(default_factory=list)
+    fields: list[FieldRule] = Field(default_factory=list)
+    strip_suffixes: list[StripRule] = Field(default_factory=list)
+    heuristics: list[HeuristicRef] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RuleFile:
+        ids = [r.id for r in self.all_rules()]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"duplicate rule id(s): {dupes}")
+        anchors = [s.id for s in self.strip_prefixes]
+        for i, rule in enumerate(self.fields):
+            if rule.relative_to is not None and rule.relative_to not in anchors:
+                raise ValueError(
+                    f"fields[{i}] ({rule.id}): relative_to {rule.relative_to!r} must name a "
+                    "strip_prefixes rule or a field rule listed before it"
+                )
+            anchors.append(rule.id)
+        for domain in self.domains:
+            if not re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)+", domain):
+                raise ValueError(f"not a lower-case hostname: {domain!r}")
+        return self
+
+    def all_rules(self) -> list[_Rule]:
+        """Every rule in the order the pipeline applies them."""
+        return [
+            *self.drop_blocks,
+            *self.drop_lines,
+            *self.strip_prefixes,
+            *self.fields,
+            *self.strip_suffixes,
+        ]
+
+
+# ---------------------------------------------------------------------------------------
+# Compiled form: what the pipeline uses.
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a rule was written, for reports and ``cleaner explain``."""
+
+    file: str
+    line: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    first: int | None = None
+    last: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledLine:
+    id: str
+    origin: Origin
+    window: Window
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledBlock:
+    id: str
+    origin: Origin
+    window: Window
+    start: re.Pattern[str]
+    end: re.Pattern[str] | None
+    include_end: bool
+    to_end: bool
+    run_of: tuple[str, ...]
+    min_run: int
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledField:
+    id: str
+    origin: Origin
+    window: Window
+    pattern: re.Pattern[str]
+    repeat: bool
+    relative_to: str | None
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledStrip:
+    id: str
+    origin: Origin
+    window: Window
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledHeuristic:
+    id: str
+    origin: Origin
+    name: str
+
+
+@dataclass(frozen=True)
+class OutletRules:
+    """One rule file, compiled. ``outlet`` is the file's stem."""
+
+    outlet: str
+    name: str
+    path: Path
+    domains: tuple[str, ...]
+    fingerprints: tuple[re.Pattern[str], ...]
+    min_fingerprints: int
+    max_line_chars: int | None
+    drop_blocks: tuple[CompiledBlock, ...]
+    drop_lines: tuple[CompiledLine, ...]
+    fields: tuple[CompiledField, ...]
+    strip_prefixes: tuple[CompiledStrip, ...]
+    strip_suffixes: tuple[CompiledStrip, ...]
+    heuristics: tuple[CompiledHeuristic, ...]
+    bundled: bool = True
+
+    @cached_property
+    def rule_count(self) -> int:
+        return (
+            len(self.drop_blocks)
+            + len(self.drop_lines)
+            + len(self.fields)
+            + len(self.strip_prefixes)
+            + len(self.strip_suffixes)
+            + len(self.heuristics)
+        )
+
+
+def _line_of(lines: dict[tuple[Any, ...], int], loc: Sequence[Any]) -> int | None:
+    for n in range(len(loc), -1, -1):
+        if (found := lines.get(tuple(loc[:n]))) is not None:
+            return found
+    return None
+
+
+def _node_lines(node: yaml.Node, path: tuple[Any, ...], out: dict[tuple[Any, ...], int]) -> None:
+    """Map each path in the document (``("drop_lines", 2, "pattern")``) to its line."""
+    out[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        seen: set[Any] = set()
+        for key_node, value_node in node.value:
+            key = key_node.value
+            if key in seen:
+                raise _DuplicateKeyError(key, key_node.start_mark.line + 1)
+            seen.add(key)
+            _node_lines(value_node, (*path, key), out)
+            out[(*path, key)] = key_node.start_mark.line + 1  # errors point at the key
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _node_lines(item, (*path, i), out)
+
+
+class _DuplicateKeyError(Exception):
+    def __init__(self, key: Any, line: int) -> None:
+        super().__init__(key)
+        self.key = key
+        self.line = line
+
+
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def read_rule_file(path: Path) -> tuple[RuleFile, dict[tuple[Any, ...], int]]:
+    """Parse and validate one rule file; errors name the file and the line."""
+    shown = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RuleFileError(shown, None, f"cannot read: {exc}") from None
+    loader = _SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise RuleFileError(shown, line, f"not valid YAML: {exc.problem or exc}") from None
+    except yaml.YAMLError as exc:
+        raise RuleFileError(shown, None, f"not valid YAML: {exc}") from None
+    finally:
+        loader.dispose()
+    if node is None or not isinstance(data, dict):
+        raise RuleFileError(shown, 1, "a rule file must be a YAML mapping (name:, domains:, …)")
+    lines: dict[tuple[Any, ...], int] = {}
+    try:
+        _node_lines(node, (), lines)
+    except _DuplicateKeyError as dup:
+        raise RuleFileError(shown, dup.line, f"key {dup.key!r} appears twice") from None
+    try:
+        return RuleFile.model_validate(data), lines
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = err["loc"]
+        where = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in loc)
+        where = where.replace(".[", "[")
+        message = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            message = f"unknown key {loc[-1]!r}"
+        line = _line_of(lines, loc)
+        more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
+        raise RuleFileError(
+            shown, line, f"{where}: {message}{more}" if where else message
+        ) from None
+
+
+def compile_rule_file(path: Path, *, bundled: bool) -> OutletRules:
+    """Read, validate and compile one rule file."""
+    spec, lines = read_rule_file(path)
+    outlet = path.stem
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", outlet):
+        raise RuleFileError(
+            str(path), None, "file name must be a lower-case outlet id (a-z, 0-9, -, _)"
+        )
+
+    def origin(section: str, index: int) -> Origin:
+        return Origin(str(path), lines.get((section, index)))
+
+    def window(rule: _Rule) -> Window:
+        return Window(rule.within, rule.within_last)
+
+    def rid(rule_id: str) -> str:
+        return f"{outlet}/{rule_id}"
+
+    return OutletRules(
+        outlet=outlet,
+        name=spec.name,
+        path=path,
+        domains=tuple(spec.domains),
+        fingerprints=tuple(re.compile(p, re.MULTILINE) for p in spec.fingerprints),
+        min_fingerprints=spec.min_fingerprints,
+        max_line_chars=spec.max_line_chars,
+        drop_blocks=tuple(
+            CompiledBlock(
+                id=rid(b.id),
+                origin=origin("drop_blocks", i),
+                window=window(b),
+                start=_compile(b.start),
+                end=_compile(b.end) if b.end is not None else None,
+                include_end=b.include_end,
+                to_end=b.to_end,
+                run_of=tuple(b.run_of or ()),
+                min_run=b.min_run,
+            )
+            for i, b in enumerate(spec.drop_blocks)
+        ),
+        drop_lines=tuple(
+            CompiledLine(rid(r.id), origin("drop_lines", i), window(r), _compile(r.pattern))
+            for i, r in enumerate(spec.drop_lines)
+        ),
+        fields=tuple(
+            CompiledField(
+                id=rid(f.id),
+                origin=origin("fields", i),
+                window=window(f),
+                pattern=_compile(f.pattern),
+                repeat=f.repeat,
+                relative_to=rid(f.relative_to) if f.relative_to else None,
+                offset=f.offset or 0,
+            )
+            for i, f in enumerate(spec.fields)
+        ),
+        strip_prefixes=tuple(
+            CompiledStrip(rid(s.id), origin("strip_prefixes", i), window(s), _compile(s.pattern))
+            for i, s in enumerate(spec.strip_prefixes)
+        ),
+        strip_suffixes=tuple(
+            CompiledStrip(
+                rid(s.id), origin("strip_suffixes", i), window(s), _compile(s.pattern, to_end=True)
+            )
+            for i, s in enumerate(spec.strip_suffixes)
+        ),
+        heuristics=tuple(
+            CompiledHeuristic(rid(h.id), origin("heuristics", i), h.id)
+            for i, h in enumerate(spec.heuristics)
+        ),
+        bundled=bundled,
+    )
+
+
+def bundled_rules_dir() -> Path:
+    """The rules shipped with the package (inside a wheel) or beside it (a checkout)."""
+    here = Path(__file__).resolve().parent
+    installed = here / "_bundled_rules"
+    return installed if installed.is_dir() else here.parent / "rules"
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    """Every outlet's rules plus the generic ones, as the pipeline uses them."""
+
+    outlets: dict[str, OutletRules]
+    generic: OutletRules
+    domain_index: dict[str, str] = field(default_factory=dict)
+
+    def for_domain(self, host: str) -> OutletRules | None:
+        """The outlet whose domain is ``host`` or its closest parent domain."""
+        host = host.lower().rstrip(".")
+        host = host.removeprefix("www.")
+        parts = host.split(".")
+        for i in range(len(parts) - 1):
+            outlet = self.domain_index.get(".".join(parts[i:]))
+            if outlet is not None:
+                return self.outlets[outlet]
+        return None
+
+
+def _rule_files(directory: Path) -> Iterable[Path]:
+    return sorted(
+        p
+        for p in directory.iterdir()
+        if p.suffix in {".yaml", ".yml"} and not p.name.startswith(("_", "."))
+    )
+
+
+def load_rulebook(extra_dirs: Sequence[Path] = ()) -> Rulebook:
+    """Load the bundled rules, then each of ``extra_dirs`` (a file there replaces the
+    bundled file of the same outlet id)."""
+    files: dict[str, tuple[Path, bool]] = {}
+    for directory, bundled in [(bundled_rules_dir(), True), *((d, False) for d in extra_dirs)]:
+        if not directory.is_dir():
+            raise RuleFileError(str(directory), None, "rules directory does not exist")
+        for path in _rule_files(directory):
+            files[path.stem] = (path, bundled)
+    compiled = {name: compile_rule_file(path, bundled=b) for name, (path, b) in files.items()}
+    generic = compiled.pop(GENERIC, None)
+    if generic is None:
+        raise RuleFileError(str(bundled_rules_dir()), None, f"no {GENERIC}.yaml rule file")
+    domain_index: dict[str, str] = {}
+    for outlet in sorted(compiled):
+        for domain in compiled[outlet].domains:
+            other = domain_index.setdefault(domain, outlet)
+            if other != outlet:
+                raise RuleFileError(
+                    str(compiled[outlet].path),
+                    None,
+                    f"domain {domain} is already claimed by {other}",
+                )
+    return Rulebook(
+        outlets=dict(sorted(compiled.items())), generic=generic, domain_index=domain_index
+    )

@@ -1,0 +1,71 @@
+"""Counting a run: articles, rejects by reason, rule hits per outlet."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from cleaner.models import Article, Reject
+
+UNKNOWN_OUTLET = "(no outlet rules)"
+
+
+@dataclass
+class OutletStats:
+    documents: int = 0
+    articles: int = 0
+    rejects: int = 0
+    rule_hits: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
+class RunStats:
+    """Totals of one run, fed one result at a time."""
+
+    articles: int = 0
+    rejects: Counter[str] = field(default_factory=Counter)
+    outlets: defaultdict[str, OutletStats] = field(default_factory=lambda: defaultdict(OutletStats))
+    skipped_files: int = 0
+
+    @property
+    def rejected(self) -> int:
+        return sum(self.rejects.values())
+
+    def add(self, result: Article | Reject) -> None:
+        outlet = self.outlets[result.outlet or UNKNOWN_OUTLET]
+        outlet.documents += 1
+        if isinstance(result, Article):
+            self.articles += 1
+            outlet.articles += 1
+            outlet.rule_hits.update(result.cleaning.rule_hits)
+        else:
+            self.rejects[result.reason] += 1
+            outlet.rejects += 1
+            outlet.rule_hits.update(result.rule_hits or {})
+
+    def one_line(self) -> str:
+        """``N articles, M rejected`` (the line every run prints on standard error)."""
+        line = f"{self.articles} articles, {self.rejected} rejected"
+        if self.rejects:
+            line += " (" + ", ".join(f"{n} {r}" for r, n in sorted(self.rejects.items())) + ")"
+        if self.skipped_files:
+            line += f"; {self.skipped_files} files skipped (no reader for their type)"
+        return line
+
+    def render(self) -> str:
+        """A one-screen summary: totals, rejects by reason, per outlet the rule hits."""
+        out = [self.one_line(), ""]
+        if self.rejects:
+            out.append("rejects by reason")
+            out += [f"  {reason:<24} {n:>7}" for reason, n in self.rejects.most_common()]
+            out.append("")
+        out.append(
+            f"{'outlet':<24} {'docs':>7} {'articles':>9} {'rejects':>8} {'lines removed':>14}"
+        )
+        for name in sorted(self.outlets):
+            o = self.outlets[name]
+            removed = sum(o.rule_hits.values())
+            out.append(f"{name:<24} {o.documents:>7} {o.articles:>9} {o.rejects:>8} {removed:>14}")
+            for rule, n in sorted(o.rule_hits.items(), key=lambda kv: (-kv[1], kv[0])):
+                out.append(f"    {rule:<44} {n:>7}")
+        return "\n".join(out)

@@ -1,0 +1,45 @@
+"""Stage 6: an :class:`~cleaner.models.Article`, or a :class:`~cleaner.models.Reject`
+saying why not."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import ValidationError
+
+from cleaner.models import Article, Reject
+
+
+def validate(record: dict[str, Any]) -> Article | Reject:
+    """Validate one candidate record; a failure is a reject, never an exception."""
+    if not record.get("text", "").strip():
+        return Reject(
+            source=record["source"],
+            reason="empty_after_cleaning",
+            detail=_empty_detail(record),
+            id=record.get("id"),
+            outlet=record.get("outlet"),
+            rule_hits=record.get("cleaning", {}).get("rule_hits") or None,
+        )
+    try:
+        return Article.model_validate(record)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "record"
+        return Reject(
+            source=record["source"],
+            reason="invalid_record",
+            detail=f"{where}: {first['msg']}",
+            id=record.get("id"),
+            outlet=record.get("outlet"),
+        )
+
+
+def _empty_detail(record: dict[str, Any]) -> str:
+    cleaning = record.get("cleaning", {})
+    lines_in = cleaning.get("lines_in", 0)
+    hits = cleaning.get("rule_hits", {})
+    if not lines_in:
+        return "the input holds no text"
+    top = ", ".join(f"{rule} ({n})" for rule, n in sorted(hits.items(), key=lambda kv: -kv[1])[:3])
+    return f"all {lines_in} lines were removed, most by {top}"

@@ -1,0 +1,70 @@
+"""Stage 7: write records as JSON Lines.
+
+A file is written under a temporary name beside its target and renamed into place only
+when the run completes, so an interrupted run never leaves a half-written file that
+looks whole. Without a path, records go to standard output as they are made.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from types import TracebackType
+from typing import IO
+
+from pydantic import BaseModel
+
+
+class JsonlWriter:
+    """Writes one JSON object per line; ``path=None`` writes to standard output."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.count = 0
+        self._tmp: Path | None = None
+        self._stream: IO[str]
+        if path is None:
+            self._stream = sys.stdout
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        self._tmp = Path(tmp)
+        self._stream = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+
+    def write(self, record: BaseModel) -> None:
+        self._stream.write(record.model_dump_json())
+        self._stream.write("\n")
+        self.count += 1
+
+    def commit(self) -> None:
+        """Finish: flush standard output, or move the finished file into place."""
+        if self._tmp is None:
+            self._stream.flush()
+            return
+        self._stream.close()
+        assert self.path is not None
+        self._tmp.replace(self.path)
+        self._tmp = None
+
+    def abort(self) -> None:
+        """Give up: the temporary file is removed and the target left untouched."""
+        if self._tmp is not None:
+            self._stream.close()
+            self._tmp.unlink(missing_ok=True)
+            self._tmp = None
+
+    def __enter__(self) -> JsonlWriter:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self.abort()

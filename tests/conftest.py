@@ -1,0 +1,26 @@
+"""Shared test helpers: the repository's paths, one Cleaner for the session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cleaner import Cleaner
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+REALPAGES = ROOT.parent / "shared" / "realpages"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-fixtures",
+        action="store_true",
+        help="Rewrite fixtures/**/*.expected.yaml from the current output (review the diff!).",
+    )
+
+
+@pytest.fixture(scope="session")
+def cleaner() -> Cleaner:
+    return Cleaner()

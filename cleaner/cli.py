@@ -158,7 +158,7 @@ def clean(
         articles.abort()
         if reject_writer is not None:
             reject_writer.abort()
-    stats.skipped_files = len(skipped.paths)
+    stats.skip(skipped.paths)
     _err(stats.render() if summary else stats.one_line())
 
 

@@ -31,8 +31,21 @@ class DecodeError(ValueError):
     """The bytes are not text in any encoding we can tell."""
 
 
+_TEXT_CONTROLS = frozenset(b"\t\n\r\x0c")
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in _TEXT_CONTROLS) + b"\x7f"
+_MAX_NON_ASCII_FOR_CP1252 = 0.10
+
+
 def decode(data: bytes) -> tuple[str, str]:
-    """Decode ``data``; returns the text and the name of the encoding used."""
+    """Decode ``data``; returns the text and the name of the encoding used.
+
+    The order is chosen for Indonesian news: a byte-order mark; strict UTF-8; then,
+    for text that is mostly ASCII, Windows-1252 (the legacy encoding of Indonesian sites,
+    and what browsers use for pages labelled ISO-8859-1), because charset-normalizer's
+    guesses among single-byte Latin code pages are unreliable on short, mostly-ASCII
+    text; and only then charset-normalizer. Bytes with NULs or many control characters
+    are binary, not text.
+    """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
@@ -43,6 +56,16 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    sample = data[:65536]
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+    if b"\0" in sample or controls > len(sample) * 0.01:
+        raise DecodeError("binary data: holds NUL or other control bytes")
+    non_ascii = len(sample) - len(sample.translate(None, bytes(range(128, 256))))
+    if non_ascii <= len(sample) * _MAX_NON_ASCII_FOR_CP1252:
+        try:
+            return data.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            pass
     best = from_bytes(data).best()
     if best is None or best.encoding is None:
         raise DecodeError("not UTF-8, and charset-normalizer found no encoding that fits")

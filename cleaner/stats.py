@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 from cleaner.models import Article, Reject
 
@@ -25,7 +26,8 @@ class RunStats:
     articles: int = 0
     rejects: Counter[str] = field(default_factory=Counter)
     outlets: defaultdict[str, OutletStats] = field(default_factory=lambda: defaultdict(OutletStats))
-    skipped_files: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    """Files a directory walk passed over, by suffix (no reader takes them)."""
 
     @property
     def rejected(self) -> int:
@@ -43,13 +45,19 @@ class RunStats:
             outlet.rejects += 1
             outlet.rule_hits.update(result.rule_hits or {})
 
+    def skip(self, paths: list[str]) -> None:
+        for path in paths:
+            self.skipped[PurePath(path).suffix or "(no suffix)"] += 1
+
     def one_line(self) -> str:
         """``N articles, M rejected`` (the line every run prints on standard error)."""
         line = f"{self.articles} articles, {self.rejected} rejected"
         if self.rejects:
             line += " (" + ", ".join(f"{n} {r}" for r, n in sorted(self.rejects.items())) + ")"
-        if self.skipped_files:
-            line += f"; {self.skipped_files} files skipped (no reader for their type)"
+        if self.skipped:
+            n = sum(self.skipped.values())
+            kinds = ", ".join(sorted(self.skipped))
+            line += f"; {n} file{'s' if n != 1 else ''} skipped (no reader for {kinds})"
         return line
 
     def render(self) -> str:

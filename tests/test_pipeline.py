@@ -1,0 +1,178 @@
+"""The per-document function and the public API."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import cleaner.pipeline as pipeline
+from cleaner import Article, Cleaner, CleanerConfig, CleanerError, RawDocument, Reject, clean_text
+from cleaner.fixtures import discover, run_case
+from tests.conftest import FIXTURES
+
+ARTICLE = (
+    "JAKARTA - Pemerintah kota menambah jadwal kereta komuter mulai pekan depan.\n"
+    "Baca juga: Jadwal Kereta Berubah Mulai Senin\n"
+    "Kepala dinas perhubungan mengatakan penambahan itu untuk mengurai kepadatan pagi.\n"
+    "“Kami sudah menghitung kebutuhannya,” katanya.\n"
+)
+
+
+def test_clean_text_returns_an_article_with_generic_rules_applied() -> None:
+    result = clean_text(ARTICLE)
+    assert isinstance(result, Article)
+    assert result.dateline == "JAKARTA"
+    assert result.text.split("\n") == [
+        "Pemerintah kota menambah jadwal kereta komuter mulai pekan depan.",
+        "Kepala dinas perhubungan mengatakan penambahan itu untuk mengurai kepadatan pagi.",
+        "“Kami sudah menghitung kebutuhannya,” katanya.",
+    ]
+    assert result.word_count == len(result.text.split())
+    assert result.source == "<text>"
+
+
+def test_same_input_same_id_and_url_changes_it(cleaner: Cleaner) -> None:
+    a = cleaner.clean(RawDocument(source="a.txt", data=ARTICLE.encode()))
+    b = cleaner.clean(RawDocument(source="elsewhere/b.txt", data=ARTICLE.encode()))
+    c = cleaner.clean(RawDocument(source="a.txt", data=ARTICLE.encode(), url="https://x.id/1"))
+    assert a.id == b.id
+    assert a.id != c.id
+    assert len(a.id) == 16
+
+
+def test_an_id_given_by_the_input_is_kept(cleaner: Cleaner) -> None:
+    doc = RawDocument(source="dump.jsonl:3", data=ARTICLE.encode(), meta={"id": "berita-42"})
+    assert cleaner.clean(doc).id == "berita-42"
+
+
+def test_url_domain_selects_the_outlet(cleaner: Cleaner) -> None:
+    doc = RawDocument(source="x", data=ARTICLE.encode(), url="https://nasional.sindonews.com/a/1")
+    result = cleaner.clean(doc)
+    assert isinstance(result, Article)
+    assert result.outlet == "sindonews"
+    assert result.cleaning.detected_by == "url"
+    assert result.url == "https://nasional.sindonews.com/a/1"
+
+
+def test_forced_outlet_and_unknown_outlet_name() -> None:
+    forced = Cleaner(CleanerConfig(outlet="rmol"))
+    result = forced.clean_text(ARTICLE)
+    assert isinstance(result, Article)
+    assert result.outlet == "rmol"
+    assert result.cleaning.detected_by == "forced"
+    with pytest.raises(CleanerError, match="unknown outlet 'nope'"):
+        Cleaner(CleanerConfig(outlet="nope"))
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"", "empty_input"),
+        (b"  \n\t\n", "empty_input"),
+        ("\u200b\ufeff\n".encode(), "empty_input"),
+        (
+            b"Baca juga: Sesuatu yang Lain\nCopyright \xc2\xa9 2024 Contoh.com\n",
+            "empty_after_cleaning",
+        ),
+    ],
+)
+def test_documents_that_are_not_articles_become_rejects(
+    cleaner: Cleaner, data: bytes, reason: str
+) -> None:
+    result = cleaner.clean(RawDocument(source="x.txt", data=data))
+    assert isinstance(result, Reject)
+    assert result.reason == reason
+    assert result.source == "x.txt"
+    assert result.detail
+
+
+def test_empty_after_cleaning_names_the_rules(cleaner: Cleaner) -> None:
+    data = "Baca juga: Sesuatu\nCopyright © 2024 Contoh.com\n".encode()
+    result = cleaner.clean(RawDocument(source="x.txt", data=data))
+    assert isinstance(result, Reject)
+    assert result.rule_hits == {"generic/copyright": 1, "generic/related-link": 1}
+    assert "generic/related-link" in result.detail
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig", "cp1252"])
+def test_encodings_are_decoded(cleaner: Cleaner, encoding: str) -> None:
+    text = "Kafe “Déjà Vu” di Bandung ramai dikunjungi pada akhir pekan lalu."
+    if encoding == "cp1252":
+        text += " Pengunjung datang dari berbagai kota untuk mencicipi kopinya."
+    result = cleaner.clean(RawDocument(source="x", data=text.encode(encoding)))
+    assert isinstance(result, Article)
+    assert result.text == text
+    assert result.cleaning.encoding.replace("_", "-").startswith(
+        {"utf-16": "utf-16", "utf-8-sig": "utf-8", "cp1252": "cp125"}[encoding]
+    )
+
+
+def test_double_encoded_utf8_is_repaired(cleaner: Cleaner) -> None:
+    broken = "â€œKami siap,â€\x9d kata Menteri di Jakarta pada hari Senin."
+    result = cleaner.clean_text(broken)
+    assert isinstance(result, Article)
+    assert result.text == "“Kami siap,” kata Menteri di Jakarta pada hari Senin."
+
+
+def test_an_unexpected_error_is_an_internal_error_reject(
+    cleaner: Cleaner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("stage exploded")
+
+    monkeypatch.setattr(pipeline, "extract_metadata", boom)
+    result = cleaner.clean_text(ARTICLE, source="x.txt")
+    assert isinstance(result, Reject)
+    assert result.reason == "internal_error"
+    assert result.detail == "RuntimeError: stage exploded"
+
+
+def test_run_reads_inputs_in_order_and_yields_one_result_each(
+    cleaner: Cleaner, tmp_path: Path
+) -> None:
+    (tmp_path / "b.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "a.txt").write_bytes(b"")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "c.txt").write_text(ARTICLE.replace("JAKARTA", "BANDUNG"), "utf-8")
+    results = list(cleaner.run([str(tmp_path)]))
+    assert [Path(r.source).name for r in results] == ["a.txt", "b.txt", "c.txt"]
+    assert [type(r) for r in results] == [Reject, Article, Article]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.binary(max_size=2000))
+def test_arbitrary_bytes_never_crash(data: bytes) -> None:
+    outcome = _shared().clean(RawDocument(source="fuzz", data=data))
+    assert isinstance(outcome, Article | Reject)
+    if isinstance(outcome, Reject):
+        assert outcome.reason != "internal_error", outcome.detail
+
+
+@settings(max_examples=100, deadline=None)
+@given(text=st.text(max_size=600))
+def test_arbitrary_text_never_crashes(text: str) -> None:
+    outcome = _shared().clean_text(text)
+    if isinstance(outcome, Reject):
+        assert outcome.reason != "internal_error", outcome.detail
+        return
+    assert outcome.text.strip()
+
+
+@functools.cache
+def _shared() -> Cleaner:
+    """Hypothesis tests cannot take function-scoped fixtures; build one cleaner."""
+    return Cleaner()
+
+
+@pytest.mark.parametrize("case", list(discover(FIXTURES)), ids=lambda c: c.source)
+def test_cleaning_an_articles_text_again_changes_nothing(cleaner: Cleaner, case: object) -> None:
+    for record in run_case(cleaner, case):  # type: ignore[arg-type]
+        if "text" not in record:
+            continue
+        again = cleaner.clean_text(record["text"])
+        assert isinstance(again, Article)
+        assert again.text == record["text"]

@@ -130,8 +130,8 @@ def _block_end(kept: list[Line], start: int, rule: CompiledBlock) -> int | None:
 
 def _apply_field(doc: Cleaned, rule: CompiledField, limit: int | None) -> None:
     names = rule.pattern.groupindex
-    if not rule.repeat and names and all(name in doc.fields for name in names):
-        return  # an earlier (outlet) rule already gave every field this rule would give
+    if rule.fallback and all(name in doc.fields for name in names):
+        return
     if rule.relative_to is not None:
         anchor = doc.anchors.get(rule.relative_to)
         if anchor is None:

@@ -129,7 +129,12 @@ def clean(
         inputs = [STDIN]
     check_inputs(inputs)
     cleaner = Cleaner(CleanerConfig(rules_dirs=tuple(rules or ()), outlet=outlet))
-    rejects = rejects or (rejects_path_for(output) if output else None)
+    if output is not None and str(output) == "-":
+        output = None
+    if rejects is None and output is not None and not output.is_symlink() and (
+        output.is_file() or not output.exists()
+    ):
+        rejects = rejects_path_for(output)
     stats = RunStats()
     skipped = Skipped([])
     articles = JsonlWriter(output)

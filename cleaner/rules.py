@@ -142,7 +142,9 @@ class FieldRule(_Rule):
     """A line that holds metadata: its named groups become fields and the line leaves.
 
     By default the first matching line is used and the rule stops. ``repeat: true``
-    also removes later matching lines (the first value is kept). ``relative_to`` names
+    also removes later matching lines. A field already given by an earlier rule keeps
+    its first value, but the line still leaves (it is metadata either way) unless the
+    rule is a ``fallback``. ``relative_to`` names
     a ``strip_prefixes`` rule or an earlier field rule of the same file: the rule then
     looks only at the kept line ``offset`` lines away from the line that rule matched
     (-1: the line just above).
@@ -150,6 +152,11 @@ class FieldRule(_Rule):
 
     pattern: FieldRegex
     repeat: bool = False
+    fallback: bool = Field(
+        False,
+        description="Only run when earlier rules have not already given every field of "
+        "this rule's pattern (a second guess at where the title is, say).",
+    )
     relative_to: RuleId | None = None
     offset: int | None = None
 
@@ -292,6 +299,7 @@ class CompiledField:
     window: Window
     pattern: re.Pattern[str]
     repeat: bool
+    fallback: bool
     relative_to: str | None
     offset: int
 
@@ -470,6 +478,7 @@ def compile_rule_file(path: Path, *, bundled: bool) -> OutletRules:
                 window=window(f),
                 pattern=_compile(f.pattern),
                 repeat=f.repeat,
+                fallback=f.fallback,
                 relative_to=rid(f.relative_to) if f.relative_to else None,
                 offset=f.offset or 0,
             )

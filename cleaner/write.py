@@ -2,7 +2,9 @@
 
 A file is written under a temporary name beside its target and renamed into place only
 when the run completes, so an interrupted run never leaves a half-written file that
-looks whole. Without a path, records go to standard output as they are made.
+looks whole. Without a path (or with ``-``), records go to standard output as they are
+made; a path that is not a plain regular file (``/dev/stdout``, a named pipe, a
+symbolic link) is written to directly, never replaced.
 """
 
 from __future__ import annotations
@@ -21,12 +23,19 @@ class JsonlWriter:
     """Writes one JSON object per line; ``path=None`` writes to standard output."""
 
     def __init__(self, path: Path | None) -> None:
-        self.path = path
         self.count = 0
         self._tmp: Path | None = None
         self._stream: IO[str]
-        if path is None:
+        self._owned = True
+        if path is None or str(path) == "-":
+            self.path = None
             self._stream = sys.stdout
+            self._owned = False
+            return
+        self.path = path
+        if path.is_symlink() or (path.exists() and not path.is_file()):
+            mode = "w" if path.is_file() else "a"  # never truncate what a device points at
+            self._stream = path.open(mode, encoding="utf-8", newline="\n")
             return
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -39,19 +48,20 @@ class JsonlWriter:
         self.count += 1
 
     def commit(self) -> None:
-        """Finish: flush standard output, or move the finished file into place."""
-        if self._tmp is None:
-            self._stream.flush()
-            return
-        self._stream.close()
-        assert self.path is not None
-        self._tmp.replace(self.path)
-        self._tmp = None
+        """Finish: flush the stream and move a finished file into place."""
+        self._stream.flush()
+        if self._owned and not self._stream.closed:
+            self._stream.close()
+        if self._tmp is not None:
+            assert self.path is not None
+            self._tmp.replace(self.path)
+            self._tmp = None
 
     def abort(self) -> None:
-        """Give up: the temporary file is removed and the target left untouched."""
-        if self._tmp is not None:
+        """Give up: a temporary file is removed and the target left untouched."""
+        if self._owned and not self._stream.closed:
             self._stream.close()
+        if self._tmp is not None:
             self._tmp.unlink(missing_ok=True)
             self._tmp = None
 

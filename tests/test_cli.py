@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cleaner.cli import app, rejects_path_for
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, ROOT, expected_counts
 
 runner = CliRunner()
 
@@ -36,15 +36,16 @@ def records(text: str) -> list[dict[str, object]]:
     return [json.loads(line) for line in text.splitlines()]
 
 
-def test_clean_writes_jsonl_to_stdout_and_one_summary_line_to_stderr() -> None:
-    result = runner.invoke(app, ["clean", str(FIXTURES)])
+def test_clean_writes_jsonl_to_stdout_and_the_summary_to_stderr(tmp_path: Path) -> None:
+    articles, rejects = expected_counts()
+    result = runner.invoke(app, ["clean", str(FIXTURES), "--rejects", str(tmp_path / "r.jsonl")])
     assert result.exit_code == 0, result.stderr
     out = records(result.stdout)
     sources = [str(r["source"]) for r in out]
     assert sources == sorted(sources)
+    assert len(out) == articles
     assert {r["outlet"] for r in out} == {None, "idntimes", "rmol", "sindonews", "tribunnews"}
-    assert len(out) == 5
-    assert result.stderr.splitlines()[0].startswith("5 articles, 0 rejected")
+    assert result.stderr.startswith(f"{articles} articles, {rejects} rejected")
     assert len(result.stderr.splitlines()) == 1
 
 
@@ -185,7 +186,7 @@ def run_cli(*args: str, **kwargs: object) -> subprocess.CompletedProcess[bytes]:
 def test_process_exit_codes_and_no_traceback(tmp_path: Path) -> None:
     ok = run_cli("clean", "fixtures")
     assert ok.returncode == 0
-    assert len(ok.stdout.splitlines()) == 5
+    assert len(ok.stdout.splitlines()) == expected_counts()[0]
     bad = run_cli("clean", "fixtures", "--outlet", "nope")
     assert bad.returncode == 2
     assert b"Traceback" not in bad.stderr

@@ -103,7 +103,7 @@ def _apply_block(doc: Cleaned, rule: CompiledBlock, limit: int | None) -> None:
         if id(line) not in candidates or not rule.start.match(line.text):
             i += 1
             continue
-        end = _block_end(kept, i, rule)
+        end = _block_end(kept, i, rule, limit)
         if end is None:
             i += 1
             continue
@@ -112,18 +112,25 @@ def _apply_block(doc: Cleaned, rule: CompiledBlock, limit: int | None) -> None:
         i = end + 1
 
 
-def _block_end(kept: list[Line], start: int, rule: CompiledBlock) -> int | None:
-    """Index of the block's last line, or ``None`` when the block does not close."""
+def _block_end(kept: list[Line], start: int, rule: CompiledBlock, limit: int | None) -> int | None:
+    """Index of the block's last line, or ``None`` when the block does not close.
+
+    A block never swallows a line longer than ``limit``: ``to_end`` and ``run_of``
+    blocks stop before it, and an ``end`` block that would cross it is not applied.
+    """
+    stop = len(kept)
+    if limit is not None:
+        stop = next((j for j in range(start + 1, len(kept)) if len(kept[j].text) > limit), stop)
     if rule.to_end:
-        return len(kept) - 1
+        return stop - 1
     if rule.end is not None:
-        for j in range(start + 1, len(kept)):
+        for j in range(start + 1, stop):
             if rule.end.match(kept[j].text):
                 return j if rule.include_end else j - 1
         return None
     classes = [LINE_CLASSES[name] for name in rule.run_of]
     j = start
-    while j + 1 < len(kept) and any(is_class(kept[j + 1].text) for is_class in classes):
+    while j + 1 < stop and any(is_class(kept[j + 1].text) for is_class in classes):
         j += 1
     return j if j - start >= rule.min_run else None
 

@@ -131,8 +131,11 @@ def clean(
     cleaner = Cleaner(CleanerConfig(rules_dirs=tuple(rules or ()), outlet=outlet))
     if output is not None and str(output) == "-":
         output = None
-    if rejects is None and output is not None and not output.is_symlink() and (
-        output.is_file() or not output.exists()
+    if (
+        rejects is None
+        and output is not None
+        and not output.is_symlink()
+        and (output.is_file() or not output.exists())
     ):
         rejects = rejects_path_for(output)
     stats = RunStats()

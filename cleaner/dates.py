@@ -40,24 +40,26 @@ ZONES: dict[str, timezone] = {
 }
 
 _TIME = r"(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:[:.](?P<second>\d{2}))?"
-_ZONE = r"(?P<zone>WITA|WIB|WIT|UTC|GMT|Z)?\s*(?P<offset>[+-]\d{1,2}(?::?\d{2})?)?"
+# A zone or offset only counts after a time, and a zone name only as a whole word
+# ("Witono" is a name, not WIT).
+_ZONE = r"(?:(?P<zone>WITA|WIB|WIT|UTC|GMT|Z)\b)?\s*(?P<offset>[+-]\d{1,2}(?::?\d{2})?\b)?"
 _SEP = r"[\s,|/-]*(?:(?:pukul|jam|at)\s+)?"
 
 _WORDY = re.compile(
     r"(?:[^\W\d_]+['’]?[^\W\d_]*\s*,?\s*)?"  # day name, ignored
     r"(?P<day>\d{1,2})\s+(?P<month>[^\W\d_]+)\.?,?\s+(?P<year>\d{4})"
-    rf"(?:{_SEP}{_TIME})?\s*{_ZONE}",
+    rf"(?:{_SEP}{_TIME}\s*{_ZONE})?",
     re.IGNORECASE,
 )
 _NUMERIC = re.compile(
     r"(?:[^\W\d_]+\s*,?\s*)?"
     r"(?P<day>\d{1,2})[/.-](?P<month>\d{1,2})[/.-](?P<year>\d{4})"
-    rf"(?:{_SEP}{_TIME})?\s*{_ZONE}",
+    rf"(?:{_SEP}{_TIME}\s*{_ZONE})?",
     re.IGNORECASE,
 )
 _ISO = re.compile(
     r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"
-    rf"(?:[T ]{_TIME}(?:\.\d+)?)?\s*{_ZONE}",
+    rf"(?:[T ]{_TIME}(?:\.\d+)?\s*{_ZONE})?",
     re.IGNORECASE,
 )
 
@@ -81,7 +83,7 @@ def parse_offset(value: str) -> timezone:
 def _build(m: re.Match[str], month: int | None, default_tz: timezone) -> datetime | None:
     if month is None:
         return None
-    zone, offset = m.group("zone"), m.group("offset")
+    zone, offset = m.groupdict().get("zone"), m.groupdict().get("offset")
     tz = parse_offset(offset) if offset else ZONES[zone.upper()] if zone else default_tz
     try:
         return datetime(

@@ -8,6 +8,7 @@ choice is deterministic). A document no rule file claims gets the generic rules 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlsplit
@@ -32,6 +33,7 @@ class Detection:
 
 
 UNKNOWN = Detection(None)
+_HOSTNAME = re.compile(r"[a-z0-9-]+(?:\.[a-z0-9-]+)+\.?")
 
 
 def host_of(url: str) -> str | None:
@@ -40,7 +42,9 @@ def host_of(url: str) -> str | None:
         host = urlsplit(url if "//" in url else f"//{url}").hostname
     except ValueError:
         return None
-    return host or None
+    if not host or not _HOSTNAME.fullmatch(host):
+        return None
+    return host
 
 
 def detect(text: str, url: str | None, rulebook: Rulebook, forced: str | None = None) -> Detection:

@@ -34,6 +34,7 @@ class DecodeError(ValueError):
 _TEXT_CONTROLS = frozenset(b"\t\n\r\x0c")
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in _TEXT_CONTROLS) + b"\x7f"
 _MAX_NON_ASCII_FOR_CP1252 = 0.10
+_HIGH_RUN = re.compile(rb"[\x80-\xff]{3,}")
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -43,8 +44,8 @@ def decode(data: bytes) -> tuple[str, str]:
     for text that is mostly ASCII, Windows-1252 (the legacy encoding of Indonesian sites,
     and what browsers use for pages labelled ISO-8859-1), because charset-normalizer's
     guesses among single-byte Latin code pages are unreliable on short, mostly-ASCII
-    text; and only then charset-normalizer. Bytes with NULs or many control characters
-    are binary, not text.
+    text (so is its guess for "Café – Menu"); and only then charset-normalizer. Bytes
+    with NULs or many control characters are binary, not text.
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -61,7 +62,9 @@ def decode(data: bytes) -> tuple[str, str]:
     if b"\0" in sample or controls > len(sample) * 0.01:
         raise DecodeError("binary data: holds NUL or other control bytes")
     non_ascii = len(sample) - len(sample.translate(None, bytes(range(128, 256))))
-    if non_ascii <= len(sample) * _MAX_NON_ASCII_FOR_CP1252:
+    # Latin text has its few non-ASCII bytes one at a time (an é, a “); multi-byte
+    # encodings (GBK, Shift-JIS) come in runs, which Windows-1252 would turn to mush.
+    if non_ascii <= len(sample) * _MAX_NON_ASCII_FOR_CP1252 or not _HIGH_RUN.search(sample):
         try:
             return data.decode("cp1252"), "cp1252"
         except UnicodeDecodeError:
@@ -83,7 +86,10 @@ _DELETE = str.maketrans(dict.fromkeys(_INVISIBLE + _CONTROLS))
 # Every kind of horizontal space becomes one ASCII space: NBSP, the typographic spaces,
 # narrow NBSP, ideographic space, tab.
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
-_LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\u0085\x0b\x0c]")
+# Line breaks ftfy leaves (or all of them, when fix_line_breaks is off). NEL (U+0085) is
+# not among them: in scraped text it is nearly always a Windows-1252 "…" that ftfy's
+# fix_c1_controls restores, or the last byte of mojibake that ftfy repairs.
+_LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c]")
 
 
 def normalize(text: str, repair: RepairConfig, fixer: ftfy.TextFixerConfig | None = None) -> str:
@@ -92,8 +98,8 @@ def normalize(text: str, repair: RepairConfig, fixer: ftfy.TextFixerConfig | Non
     ``fixer`` is ``repair.to_ftfy()``, passed in by callers that normalize many texts so
     it is built once.
     """
-    text = _LINE_BREAKS.sub("\n", text)
     text = ftfy.fix_text(text, fixer or repair.to_ftfy())
+    text = _LINE_BREAKS.sub("\n", text)
     text = text.translate(_DELETE)
     if repair.normalization and not unicodedata.is_normalized(repair.normalization, text):
         text = unicodedata.normalize(repair.normalization, text)

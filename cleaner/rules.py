@@ -89,6 +89,14 @@ LineClass = Literal["headline", "timestamp", "number"]
 assert set(LINE_CLASSES) == set(LineClass.__args__)  # type: ignore[attr-defined]
 
 
+class LocatedValueError(ValueError):
+    """A validation error that knows where in the file it belongs (for ``file:line``)."""
+
+    def __init__(self, loc: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.loc = loc
+
+
 class _Rule(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -213,8 +221,9 @@ class RuleFile(BaseModel):
     )
     max_line_chars: PositiveInt | None = Field(
         None,
-        description="drop_blocks, drop_lines and fields leave lines longer than this alone: "
-        "such a line is a paragraph (or a whole page collapsed into one line), not a widget.",
+        description="drop_lines, fields and drop_blocks leave lines longer than this alone "
+        "(a block neither starts at nor crosses one): such a line is a paragraph, or a whole "
+        "page collapsed into one line, never a widget.",
     )
     drop_blocks: list[DropBlock] = Field(default_factory=list)
     drop_lines: list[DropLine] = Field(default_factory=list)
@@ -225,32 +234,35 @@ class RuleFile(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> RuleFile:
-        ids = [r.id for r in self.all_rules()]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
-        if dupes:
-            raise ValueError(f"duplicate rule id(s): {dupes}")
+        seen: set[str] = set()
+        for section, index, rule in self.located_rules():
+            if rule.id in seen:
+                raise LocatedValueError((section, index, "id"), f"duplicate rule id {rule.id!r}")
+            seen.add(rule.id)
         anchors = [s.id for s in self.strip_prefixes]
-        for i, rule in enumerate(self.fields):
-            if rule.relative_to is not None and rule.relative_to not in anchors:
-                raise ValueError(
-                    f"fields[{i}] ({rule.id}): relative_to {rule.relative_to!r} must name a "
-                    "strip_prefixes rule or a field rule listed before it"
+        for i, field_rule in enumerate(self.fields):
+            if field_rule.relative_to is not None and field_rule.relative_to not in anchors:
+                raise LocatedValueError(
+                    ("fields", i, "relative_to"),
+                    f"{field_rule.relative_to!r} must name a strip_prefixes rule or a field "
+                    "rule listed before this one",
                 )
-            anchors.append(rule.id)
-        for domain in self.domains:
+            anchors.append(field_rule.id)
+        for i, domain in enumerate(self.domains):
             if not re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)+", domain):
-                raise ValueError(f"not a lower-case hostname: {domain!r}")
+                raise LocatedValueError(("domains", i), f"not a lower-case hostname: {domain!r}")
         return self
 
-    def all_rules(self) -> list[_Rule]:
-        """Every rule in the order the pipeline applies them."""
-        return [
-            *self.drop_blocks,
-            *self.drop_lines,
-            *self.strip_prefixes,
-            *self.fields,
-            *self.strip_suffixes,
+    def located_rules(self) -> list[tuple[str, int, _Rule]]:
+        """``(section, index, rule)`` for every rule, in the order they are applied."""
+        sections: list[tuple[str, list[Any]]] = [
+            ("drop_blocks", self.drop_blocks),
+            ("drop_lines", self.drop_lines),
+            ("strip_prefixes", self.strip_prefixes),
+            ("fields", self.fields),
+            ("strip_suffixes", self.strip_suffixes),
         ]
+        return [(name, i, rule) for name, rules in sections for i, rule in enumerate(rules)]
 
 
 # ---------------------------------------------------------------------------------------
@@ -414,7 +426,8 @@ def read_rule_file(path: Path) -> tuple[RuleFile, dict[tuple[Any, ...], int]]:
         return RuleFile.model_validate(data), lines
     except ValidationError as exc:
         err = exc.errors()[0]
-        loc = err["loc"]
+        cause = err.get("ctx", {}).get("error")
+        loc = (*err["loc"], *cause.loc) if isinstance(cause, LocatedValueError) else err["loc"]
         where = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in loc)
         where = where.replace(".[", "[")
         message = err["msg"].removeprefix("Value error, ")

@@ -12,7 +12,8 @@ from cleaner.models import Article, Reject
 
 def validate(record: dict[str, Any]) -> Article | Reject:
     """Validate one candidate record; a failure is a reject, never an exception."""
-    if not record.get("text", "").strip():
+    text = record.get("text")
+    if isinstance(text, str) and not text.strip():
         return Reject(
             source=record["source"],
             reason="empty_after_cleaning",

@@ -19,6 +19,15 @@ from typing import IO
 from pydantic import BaseModel
 
 
+def _mode_for(path: Path) -> int:
+    """The permissions a plainly created file would get (mkstemp makes it 0600)."""
+    if path.exists():
+        return path.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 class JsonlWriter:
     """Writes one JSON object per line; ``path=None`` writes to standard output."""
 
@@ -54,6 +63,7 @@ class JsonlWriter:
             self._stream.close()
         if self._tmp is not None:
             assert self.path is not None
+            self._tmp.chmod(_mode_for(self.path))
             self._tmp.replace(self.path)
             self._tmp = None
 

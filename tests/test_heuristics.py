@@ -1,0 +1,152 @@
+"""Line classes and document heuristics (cleaner/heuristics.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaner.apply import Line, split_lines
+from cleaner.heuristics import HEURISTICS, LINE_CLASSES, is_headline, is_number, is_timestamp
+
+LONG_SENTENCE = (
+    "Kepolisian Daerah Metro Jaya menetapkan tiga orang sebagai tersangka dalam kasus "
+    "pencurian sepeda motor yang terjadi di kawasan Depok pada akhir pekan lalu."
+)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Harga Emas Antam Naik Lagi Hari Ini",
+        "Timnas Indonesia Tumbang 0-2 di Kandang Lawan",
+        "Meski Sekutu Rusia,...",
+        "Prabowo: Kita Tidak Akan Mundur Sejengkal Pun!",
+        "Apa Penyebab Banjir Bandang di Sumatera Barat?",
+        "KPK",
+    ],
+)
+def test_is_headline_accepts_short_lines_not_ending_like_a_sentence(line: str) -> None:
+    assert is_headline(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        LONG_SENTENCE,
+        "Dia tewas.",
+        "Berikut daftar lengkapnya:",
+        "Menurut polisi, pelaku sudah beraksi di lima lokasi;",
+        "Pada hari itu,",
+        " ".join(["kata"] * 31),
+        "Judul " + "x" * 200,
+        "",
+    ],
+)
+def test_is_headline_rejects_sentences_long_lines_and_empty_lines(line: str) -> None:
+    assert not is_headline(line)
+
+
+def test_is_headline_word_limit_is_thirty() -> None:
+    assert is_headline(" ".join(["kata"] * 30))
+    assert not is_headline(" ".join(["kata"] * 31))
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Rabu, 24 Desember 2025 | 07:26",
+        "Rabu, 20 September 2023 - 09:04 WIB",
+        "Jum'at, 1 Maret 2024",
+        "24 Des 2025",
+        "24/12/2025",
+        "24/12/25 07:26",
+        "07:26",
+        "19.02 WITA",
+        "5 menit yang lalu",
+        "2 jam lalu",
+        "30 detik yang lalu",
+        "SABTU, 31 OKTOBER 2020",
+    ],
+)
+def test_is_timestamp_accepts_dates_times_and_ages(line: str) -> None:
+    assert is_timestamp(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Rabu (24/12/2025) polisi menangkap pelaku.",
+        "Hujan turun sejak pagi.",
+        "5 menit",
+        "Sejak 5 menit yang lalu hujan turun deras.",
+        "Harga Emas Antam Naik Lagi Hari Ini",
+        "2025",
+        "",
+    ],
+)
+def test_is_timestamp_rejects_sentences_mentioning_time(line: str) -> None:
+    assert not is_timestamp(line)
+
+
+@pytest.mark.parametrize("line", ["1", "2.", "10)", "#3", "100"])
+def test_is_number_accepts_list_item_numbers(line: str) -> None:
+    assert is_number(line)
+
+
+@pytest.mark.parametrize("line", ["1000", "1. Rusia bantu evakuasi warga", "Nomor 1", "1,5", ""])
+def test_is_number_rejects_other_lines(line: str) -> None:
+    assert not is_number(line)
+
+
+def test_line_classes_are_the_three_functions() -> None:
+    assert {
+        "headline": is_headline,
+        "timestamp": is_timestamp,
+        "number": is_number,
+    } == LINE_CLASSES
+
+
+# --- title_echo ---------------------------------------------------------------------------------
+
+TITLE = "Meski Sekutu Rusia, Armenia Minta AS Ikut Campur Hentikan Agresi Azerbaijan"
+
+
+def echoes(texts: list[str], fields: dict[str, str]) -> list[str]:
+    lines: list[Line] = split_lines("\n".join(texts))
+    return [line.text for line in HEURISTICS["title-echo"](lines, fields)]
+
+
+def test_title_echo_drops_an_exact_repeat_of_the_title() -> None:
+    body = "Armenia pada Rabu meminta Amerika Serikat ikut campur."
+    assert echoes([TITLE, body], {"title": TITLE}) == [TITLE]
+
+
+def test_title_echo_ignores_case_and_punctuation_differences() -> None:
+    shouted = "MESKI SEKUTU RUSIA ARMENIA MINTA AS IKUT CAMPUR HENTIKAN AGRESI AZERBAIJAN!"
+    assert echoes([shouted], {"title": TITLE}) == [shouted]
+
+
+@pytest.mark.parametrize(
+    "truncated",
+    ["Meski Sekutu Rusia,...", "Meski Sekutu Rusia, Armenia…", "Meski Sekutu Rusia, Armenia ..."],
+)
+def test_title_echo_drops_a_truncated_copy(truncated: str) -> None:
+    assert echoes([truncated], {"title": TITLE}) == [truncated]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Meski demikian, Armenia tetap menjadi anggota CSTO bersama Rusia.",
+        "Meski...",
+        "Meski Sekutu Rusia, Armenia Minta AS Ikut Campur",
+        "Meski Sekutu Jepang,...",
+        "Armenia Minta AS Ikut Campur...",
+    ],
+)
+def test_title_echo_keeps_lines_that_are_not_copies(line: str) -> None:
+    assert echoes([line], {"title": TITLE}) == []
+
+
+def test_title_echo_does_nothing_without_a_title() -> None:
+    assert echoes([TITLE, "Meski Sekutu Rusia,..."], {}) == []
+    assert echoes([TITLE], {"title": ""}) == []

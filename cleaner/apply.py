@@ -18,7 +18,7 @@ from cleaner.heuristics import HEURISTICS, LINE_CLASSES
 from cleaner.rules import (
     CompiledBlock,
     CompiledField,
-    CompiledStrip,
+    CompiledLine,
     OutletRules,
     Window,
 )
@@ -171,7 +171,7 @@ def _relative(lines: list[Line], anchor: int, offset: int) -> list[Line]:
     return []
 
 
-def _apply_strip(doc: Cleaned, rule: CompiledStrip, *, prefix: bool) -> None:
+def _apply_strip(doc: Cleaned, rule: CompiledLine, *, prefix: bool) -> None:
     names = rule.pattern.groupindex
     if names and all(name in doc.fields for name in names):
         return

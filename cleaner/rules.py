@@ -285,6 +285,8 @@ class Window:
 
 @dataclass(frozen=True, slots=True)
 class CompiledLine:
+    """A rule that is one pattern over a line: a drop_lines or a strip rule."""
+
     id: str
     origin: Origin
     window: Window
@@ -317,14 +319,6 @@ class CompiledField:
 
 
 @dataclass(frozen=True, slots=True)
-class CompiledStrip:
-    id: str
-    origin: Origin
-    window: Window
-    pattern: re.Pattern[str]
-
-
-@dataclass(frozen=True, slots=True)
 class CompiledHeuristic:
     id: str
     origin: Origin
@@ -345,8 +339,8 @@ class OutletRules:
     drop_blocks: tuple[CompiledBlock, ...]
     drop_lines: tuple[CompiledLine, ...]
     fields: tuple[CompiledField, ...]
-    strip_prefixes: tuple[CompiledStrip, ...]
-    strip_suffixes: tuple[CompiledStrip, ...]
+    strip_prefixes: tuple[CompiledLine, ...]
+    strip_suffixes: tuple[CompiledLine, ...]
     heuristics: tuple[CompiledHeuristic, ...]
     bundled: bool = True
 
@@ -498,11 +492,11 @@ def compile_rule_file(path: Path, *, bundled: bool) -> OutletRules:
             for i, f in enumerate(spec.fields)
         ),
         strip_prefixes=tuple(
-            CompiledStrip(rid(s.id), origin("strip_prefixes", i), window(s), _compile(s.pattern))
+            CompiledLine(rid(s.id), origin("strip_prefixes", i), window(s), _compile(s.pattern))
             for i, s in enumerate(spec.strip_prefixes)
         ),
         strip_suffixes=tuple(
-            CompiledStrip(
+            CompiledLine(
                 rid(s.id), origin("strip_suffixes", i), window(s), _compile(s.pattern, to_end=True)
             )
             for i, s in enumerate(spec.strip_suffixes)

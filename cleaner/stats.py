@@ -67,13 +67,11 @@ class RunStats:
             out.append("rejects by reason")
             out += [f"  {reason:<24} {n:>7}" for reason, n in self.rejects.most_common()]
             out.append("")
-        out.append(
-            f"{'outlet':<24} {'docs':>7} {'articles':>9} {'rejects':>8} {'lines removed':>14}"
-        )
+        out.append(f"{'outlet':<24} {'docs':>7} {'articles':>9} {'rejects':>8} {'rule hits':>10}")
         for name in sorted(self.outlets):
             o = self.outlets[name]
             removed = sum(o.rule_hits.values())
-            out.append(f"{name:<24} {o.documents:>7} {o.articles:>9} {o.rejects:>8} {removed:>14}")
+            out.append(f"{name:<24} {o.documents:>7} {o.articles:>9} {o.rejects:>8} {removed:>10}")
             for rule, n in sorted(o.rule_hits.items(), key=lambda kv: (-kv[1], kv[0])):
-                out.append(f"    {rule:<44} {n:>7}")
+                out.append(f"    {rule:<47} {n:>10}")
         return "\n".join(out)

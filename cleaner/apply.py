@@ -94,16 +94,32 @@ def _in_window(kept: list[Line], window: Window) -> list[Line]:
     return kept
 
 
-def _apply_block(doc: Cleaned, rule: CompiledBlock, limit: int | None) -> None:
+class _Slots:
+    """Which of a rule file's patterns match each line: one set pass per line, redone
+    only for a line whose text a strip rule has changed."""
+
+    def __init__(self, rules: OutletRules) -> None:
+        self._set = rules.line_set
+        self._cache: dict[int, tuple[str, frozenset[int]]] = {}
+
+    def __call__(self, line: Line) -> frozenset[int]:
+        cached = self._cache.get(id(line))
+        if cached is None or cached[0] is not line.text:
+            cached = (line.text, self._set.match(line.text))
+            self._cache[id(line)] = cached
+        return cached[1]
+
+
+def _apply_block(doc: Cleaned, rule: CompiledBlock, slots: _Slots, limit: int | None) -> None:
     kept = doc.kept
     candidates = {id(line) for line in _short(_in_window(kept, rule.window), limit)}
     i = 0
     while i < len(kept):
         line = kept[i]
-        if id(line) not in candidates or not rule.start.match(line.text):
+        if id(line) not in candidates or rule.start_slot not in slots(line):
             i += 1
             continue
-        end = _block_end(kept, i, rule, limit)
+        end = _block_end(kept, i, rule, slots, limit)
         if end is None:
             i += 1
             continue
@@ -112,7 +128,9 @@ def _apply_block(doc: Cleaned, rule: CompiledBlock, limit: int | None) -> None:
         i = end + 1
 
 
-def _block_end(kept: list[Line], start: int, rule: CompiledBlock, limit: int | None) -> int | None:
+def _block_end(
+    kept: list[Line], start: int, rule: CompiledBlock, slots: _Slots, limit: int | None
+) -> int | None:
     """Index of the block's last line, or ``None`` when the block does not close.
 
     A block never swallows a line longer than ``limit``: ``to_end`` and ``run_of``
@@ -123,9 +141,9 @@ def _block_end(kept: list[Line], start: int, rule: CompiledBlock, limit: int | N
         stop = next((j for j in range(start + 1, len(kept)) if len(kept[j].text) > limit), stop)
     if rule.to_end:
         return stop - 1
-    if rule.end is not None:
+    if rule.end_slot is not None:
         for j in range(start + 1, stop):
-            if rule.end.match(kept[j].text):
+            if rule.end_slot in slots(kept[j]):
                 return j if rule.include_end else j - 1
         return None
     classes = [LINE_CLASSES[name] for name in rule.run_of]
@@ -135,7 +153,25 @@ def _block_end(kept: list[Line], start: int, rule: CompiledBlock, limit: int | N
     return j if j - start >= rule.min_run else None
 
 
-def _apply_field(doc: Cleaned, rule: CompiledField, limit: int | None) -> None:
+def _apply_drops(doc: Cleaned, rules: OutletRules, slots: _Slots, limit: int | None) -> None:
+    kept = doc.kept
+    windows = {
+        drop.id: {id(line) for line in _in_window(kept, drop.window)}
+        for drop in rules.drop_lines
+        if drop.window != Window()
+    }
+    for line in _short(kept, limit):
+        matched = slots(line)
+        if not matched:
+            continue
+        for drop in rules.drop_lines:
+            window = windows.get(drop.id)
+            if drop.slot in matched and (window is None or id(line) in window):
+                doc.remove(line, drop.id)
+                break
+
+
+def _apply_field(doc: Cleaned, rule: CompiledField, slots: _Slots, limit: int | None) -> None:
     names = rule.pattern.groupindex
     if rule.fallback and all(name in doc.fields for name in names):
         return
@@ -147,8 +183,10 @@ def _apply_field(doc: Cleaned, rule: CompiledField, limit: int | None) -> None:
     else:
         candidates = _in_window(doc.kept, rule.window)
     for line in _short(candidates, limit):
+        if rule.slot not in slots(line):
+            continue
         m = rule.pattern.match(line.text)
-        if m is None:
+        if m is None:  # the set and the pattern agree; this guards against surprises
             continue
         doc.capture(m.groupdict(), rule.id, line)
         doc.anchors.setdefault(rule.id, doc.lines.index(line))
@@ -171,12 +209,14 @@ def _relative(lines: list[Line], anchor: int, offset: int) -> list[Line]:
     return []
 
 
-def _apply_strip(doc: Cleaned, rule: CompiledLine, *, prefix: bool) -> None:
+def _apply_strip(doc: Cleaned, rule: CompiledLine, slots: _Slots, *, prefix: bool) -> None:
     names = rule.pattern.groupindex
     if names and all(name in doc.fields for name in names):
         return
     window = _in_window(doc.kept, rule.window)
     for line in window if prefix else reversed(window):
+        if rule.slot not in slots(line):
+            continue
         m = rule.pattern.match(line.text) if prefix else rule.pattern.search(line.text)
         if m is None or m.end() == m.start():
             continue
@@ -193,36 +233,20 @@ def _apply_strip(doc: Cleaned, rule: CompiledLine, *, prefix: bool) -> None:
         return
 
 
-def _apply_drops(doc: Cleaned, rules: OutletRules, limit: int | None) -> None:
-    kept = doc.kept
-    windows = {
-        drop.id: {id(line) for line in _in_window(kept, drop.window)}
-        for drop in rules.drop_lines
-        if drop.window != Window()
-    }
-    for line in _short(kept, limit):
-        for drop in rules.drop_lines:
-            window = windows.get(drop.id)
-            if window is not None and id(line) not in window:
-                continue
-            if drop.pattern.match(line.text):
-                doc.remove(line, drop.id)
-                break
-
-
 def apply_rules(doc: Cleaned, rules: OutletRules) -> None:
     """Apply one rule file to ``doc`` in place."""
     limit = rules.max_line_chars
+    slots = _Slots(rules)
     for block in rules.drop_blocks:
-        _apply_block(doc, block, limit)
+        _apply_block(doc, block, slots, limit)
     if rules.drop_lines:
-        _apply_drops(doc, rules, limit)
+        _apply_drops(doc, rules, slots, limit)
     for strip in rules.strip_prefixes:
-        _apply_strip(doc, strip, prefix=True)
+        _apply_strip(doc, strip, slots, prefix=True)
     for field_rule in rules.fields:
-        _apply_field(doc, field_rule, limit)
+        _apply_field(doc, field_rule, slots, limit)
     for strip in rules.strip_suffixes:
-        _apply_strip(doc, strip, prefix=False)
+        _apply_strip(doc, strip, slots, prefix=False)
     for heuristic in rules.heuristics:
         values = doc.field_values()
         for line in list(HEURISTICS[heuristic.name](doc.kept, values)):

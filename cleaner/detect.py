@@ -55,10 +55,15 @@ def detect(text: str, url: str | None, rulebook: Rulebook, forced: str | None = 
         rules = rulebook.for_domain(host)
         if rules is not None:
             return Detection(rules, "url", (host,))
+    patterns, owners = rulebook.fingerprints
+    found: dict[str, list[str]] = {}
+    for index in sorted(patterns.match(text)):
+        rules, pattern = owners[index]
+        found.setdefault(rules.outlet, []).append(pattern)
     best: Detection = UNKNOWN
     best_score = 0
-    for rules in rulebook.outlets.values():
-        found = tuple(p.pattern for p in rules.fingerprints if p.search(text))
-        if len(found) >= rules.min_fingerprints and len(found) > best_score:
-            best, best_score = Detection(rules, "fingerprint", found), len(found)
+    for outlet, evidence in sorted(found.items()):
+        rules = rulebook.outlets[outlet]
+        if len(evidence) >= rules.min_fingerprints and len(evidence) > best_score:
+            best, best_score = Detection(rules, "fingerprint", tuple(evidence)), len(evidence)
     return best

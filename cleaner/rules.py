@@ -6,9 +6,11 @@ loader and validated by the pydantic models below, so an unknown key, a bad regu
 expression or a misspelt field name stops the run with ``file:line: message`` instead
 of being skipped.
 
-Every pattern is compiled once, when the rules are loaded. Patterns that look at lines
+Every pattern is compiled once, when the rules are loaded, on RE2 (see
+:mod:`cleaner.patterns`): no pattern can make a run hang. Patterns that look at lines
 match from the start of the line (as if written with ``^``); ``strip_suffixes`` patterns
-match up to its end.
+match up to its end. All of a file's line patterns also go into one
+:class:`~cleaner.patterns.PatternSet`, so each line is scanned once per file.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from pydantic import (
 
 from cleaner.errors import RuleFileError
 from cleaner.heuristics import HEURISTICS, LINE_CLASSES
+from cleaner.patterns import Pattern, PatternSet, anchored_at_end, compile_pattern
 
 GENERIC = "generic"
 """The stem of the rule file that applies to every document."""
@@ -53,27 +56,14 @@ FIELD_NAMES = frozenset(
 )
 """Names a pattern's named groups may carry: each becomes a field of the article."""
 
-_LEADING_FLAGS = re.compile(r"^\(\?[aiLmsux]+\)")
-
-
-def _compile(pattern: str, *, to_end: bool = False, flags: int = 0) -> re.Pattern[str]:
-    if to_end:
-        lead = _LEADING_FLAGS.match(pattern)
-        head = lead.group(0) if lead else ""
-        pattern = f"{head}(?:{pattern[len(head) :]})\\Z"
-    return re.compile(pattern, flags)
-
 
 def _valid_regex(pattern: str) -> str:
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from None
+    compile_pattern(pattern)  # raises PatternError (a ValueError) with the reason
     return pattern
 
 
 def _field_groups(pattern: str) -> str:
-    unknown = set(re.compile(pattern).groupindex) - FIELD_NAMES
+    unknown = set(compile_pattern(pattern).groupindex) - FIELD_NAMES
     if unknown:
         raise ValueError(
             f"named group(s) {sorted(unknown)} are not article fields; "
@@ -285,12 +275,16 @@ class Window:
 
 @dataclass(frozen=True, slots=True)
 class CompiledLine:
-    """A rule that is one pattern over a line: a drop_lines or a strip rule."""
+    """A rule that is one pattern over a line: a drop_lines or a strip rule.
+
+    ``slot`` is the pattern's index in the file's :class:`PatternSet`.
+    """
 
     id: str
     origin: Origin
     window: Window
-    pattern: re.Pattern[str]
+    pattern: Pattern
+    slot: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,8 +292,8 @@ class CompiledBlock:
     id: str
     origin: Origin
     window: Window
-    start: re.Pattern[str]
-    end: re.Pattern[str] | None
+    start_slot: int
+    end_slot: int | None
     include_end: bool
     to_end: bool
     run_of: tuple[str, ...]
@@ -311,7 +305,8 @@ class CompiledField:
     id: str
     origin: Origin
     window: Window
-    pattern: re.Pattern[str]
+    pattern: Pattern
+    slot: int
     repeat: bool
     fallback: bool
     relative_to: str | None
@@ -333,7 +328,7 @@ class OutletRules:
     name: str
     path: Path
     domains: tuple[str, ...]
-    fingerprints: tuple[re.Pattern[str], ...]
+    fingerprints: tuple[str, ...]
     min_fingerprints: int
     max_line_chars: int | None
     drop_blocks: tuple[CompiledBlock, ...]
@@ -342,6 +337,8 @@ class OutletRules:
     strip_prefixes: tuple[CompiledLine, ...]
     strip_suffixes: tuple[CompiledLine, ...]
     heuristics: tuple[CompiledHeuristic, ...]
+    line_set: PatternSet
+    """Every line pattern of the file, matched in one pass (see the ``slot`` fields)."""
     bundled: bool = True
 
     @cached_property
@@ -442,6 +439,11 @@ def compile_rule_file(path: Path, *, bundled: bool) -> OutletRules:
         raise RuleFileError(
             str(path), None, "file name must be a lower-case outlet id (a-z, 0-9, -, _)"
         )
+    slots: list[str] = []
+
+    def slot(pattern: str) -> int:
+        slots.append(pattern)
+        return len(slots) - 1
 
     def origin(section: str, index: int) -> Origin:
         return Origin(str(path), lines.get((section, index)))
@@ -452,59 +454,69 @@ def compile_rule_file(path: Path, *, bundled: bool) -> OutletRules:
     def rid(rule_id: str) -> str:
         return f"{outlet}/{rule_id}"
 
+    def line_rule(
+        section: str, i: int, rule: DropLine | StripRule, *, to_end: bool = False
+    ) -> CompiledLine:
+        pattern = anchored_at_end(rule.pattern) if to_end else rule.pattern
+        return CompiledLine(
+            rid(rule.id),
+            origin(section, i),
+            window(rule),
+            compile_pattern(pattern),
+            slot(f".*{pattern}" if to_end else pattern),
+        )
+
+    drop_blocks = tuple(
+        CompiledBlock(
+            id=rid(b.id),
+            origin=origin("drop_blocks", i),
+            window=window(b),
+            start_slot=slot(b.start),
+            end_slot=slot(b.end) if b.end is not None else None,
+            include_end=b.include_end,
+            to_end=b.to_end,
+            run_of=tuple(b.run_of or ()),
+            min_run=b.min_run,
+        )
+        for i, b in enumerate(spec.drop_blocks)
+    )
+    drop_lines = tuple(line_rule("drop_lines", i, r) for i, r in enumerate(spec.drop_lines))
+    prefixes = tuple(line_rule("strip_prefixes", i, r) for i, r in enumerate(spec.strip_prefixes))
+    suffixes = tuple(
+        line_rule("strip_suffixes", i, r, to_end=True) for i, r in enumerate(spec.strip_suffixes)
+    )
+    fields = tuple(
+        CompiledField(
+            id=rid(f.id),
+            origin=origin("fields", i),
+            window=window(f),
+            pattern=compile_pattern(f.pattern),
+            slot=slot(f.pattern),
+            repeat=f.repeat,
+            fallback=f.fallback,
+            relative_to=rid(f.relative_to) if f.relative_to else None,
+            offset=f.offset or 0,
+        )
+        for i, f in enumerate(spec.fields)
+    )
     return OutletRules(
         outlet=outlet,
         name=spec.name,
         path=path,
         domains=tuple(spec.domains),
-        fingerprints=tuple(re.compile(p, re.MULTILINE) for p in spec.fingerprints),
+        fingerprints=tuple(spec.fingerprints),
         min_fingerprints=spec.min_fingerprints,
         max_line_chars=spec.max_line_chars,
-        drop_blocks=tuple(
-            CompiledBlock(
-                id=rid(b.id),
-                origin=origin("drop_blocks", i),
-                window=window(b),
-                start=_compile(b.start),
-                end=_compile(b.end) if b.end is not None else None,
-                include_end=b.include_end,
-                to_end=b.to_end,
-                run_of=tuple(b.run_of or ()),
-                min_run=b.min_run,
-            )
-            for i, b in enumerate(spec.drop_blocks)
-        ),
-        drop_lines=tuple(
-            CompiledLine(rid(r.id), origin("drop_lines", i), window(r), _compile(r.pattern))
-            for i, r in enumerate(spec.drop_lines)
-        ),
-        fields=tuple(
-            CompiledField(
-                id=rid(f.id),
-                origin=origin("fields", i),
-                window=window(f),
-                pattern=_compile(f.pattern),
-                repeat=f.repeat,
-                fallback=f.fallback,
-                relative_to=rid(f.relative_to) if f.relative_to else None,
-                offset=f.offset or 0,
-            )
-            for i, f in enumerate(spec.fields)
-        ),
-        strip_prefixes=tuple(
-            CompiledLine(rid(s.id), origin("strip_prefixes", i), window(s), _compile(s.pattern))
-            for i, s in enumerate(spec.strip_prefixes)
-        ),
-        strip_suffixes=tuple(
-            CompiledLine(
-                rid(s.id), origin("strip_suffixes", i), window(s), _compile(s.pattern, to_end=True)
-            )
-            for i, s in enumerate(spec.strip_suffixes)
-        ),
+        drop_blocks=drop_blocks,
+        drop_lines=drop_lines,
+        fields=fields,
+        strip_prefixes=prefixes,
+        strip_suffixes=suffixes,
         heuristics=tuple(
             CompiledHeuristic(rid(h.id), origin("heuristics", i), h.id)
             for i, h in enumerate(spec.heuristics)
         ),
+        line_set=PatternSet(slots, anchored=True),
         bundled=bundled,
     )
 
@@ -523,6 +535,13 @@ class Rulebook:
     outlets: dict[str, OutletRules]
     generic: OutletRules
     domain_index: dict[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def fingerprints(self) -> tuple[PatternSet, tuple[tuple[OutletRules, str], ...]]:
+        """Every outlet's fingerprints in one set (searched in multi-line mode), and
+        for each index the outlet and the pattern as written."""
+        owners = tuple((rules, p) for rules in self.outlets.values() for p in rules.fingerprints)
+        return PatternSet([f"(?m){p}" for _, p in owners], anchored=False), owners
 
     def for_domain(self, host: str) -> OutletRules | None:
         """The outlet whose domain is ``host`` or its closest parent domain."""

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from cleaner.detect import detect
 from cleaner.errors import RuleFileError
 from cleaner.rules import OutletRules, bundled_rules_dir, compile_rule_file, load_rulebook
 
@@ -128,7 +129,7 @@ def test_compiled_windows_and_block_settings(tmp_path: Path) -> None:
     rules = compile_file(tmp_path, VALID)
     block = rules.drop_blocks[0]
     assert block.run_of == ("headline", "timestamp")
-    assert block.end is None and block.to_end is False
+    assert block.end_slot is None and block.to_end is False
     assert rules.drop_lines[1].window.last == 2
     assert rules.drop_lines[1].window.first is None
     assert rules.strip_prefixes[0].window.first == 3
@@ -149,12 +150,12 @@ def test_suffix_patterns_are_anchored_at_line_end(tmp_path: Path) -> None:
 
 
 def test_fingerprints_search_in_multiline_mode(tmp_path: Path) -> None:
-    body = """
-        name: Demo
-        fingerprints: ['^DEMO\\.COM --']
-    """
-    rules = compile_file(tmp_path, body)
-    assert rules.fingerprints[0].search("Judul\nDEMO.COM -- Isi berita.")
+    write(tmp_path, "demo.yaml", "name: Demo\nfingerprints: ['^DEMO\\.COM --']\n")
+    rulebook = load_rulebook([tmp_path])
+    found = detect("Judul\nDEMO.COM -- Isi berita.", None, rulebook)
+    assert found.outlet == "demo"
+    assert found.evidence == ("^DEMO\\.COM --",)
+    assert detect("Judul DEMO.COM -- Isi berita.", None, rulebook).outlet is None
 
 
 def test_empty_optional_sections_default_to_nothing(tmp_path: Path) -> None:
@@ -614,3 +615,23 @@ def test_for_domain_matches_domain_and_subdomains(host: str, outlet: str) -> Non
 )
 def test_for_domain_rejects_lookalikes(host: str) -> None:
     assert load_rulebook().for_domain(host) is None
+
+
+def test_a_catastrophic_pattern_cannot_hang_a_run(tmp_path: Path) -> None:
+    """`(a+)+$` backtracks exponentially in Python's re; on RE2 it is linear."""
+    import time
+
+    from cleaner import Cleaner, CleanerConfig
+
+    write(tmp_path, "demo.yaml", "name: Demo\ndrop_lines:\n  - id: evil\n    pattern: '(a+)+$'\n")
+    cleaner = Cleaner(CleanerConfig(rules_dirs=(tmp_path,), outlet="demo"))
+    line = "a" * 50_000 + "!"
+    started = time.perf_counter()
+    result = cleaner.clean_text(f"{line}\nParagraf kedua yang biasa saja.")
+    assert time.perf_counter() - started < 5  # re would take longer than the universe
+    assert result.text.split("\n")[0] == line  # type: ignore[union-attr]
+
+
+def test_look_arounds_are_refused_with_the_reason(tmp_path: Path) -> None:
+    error = load_error(tmp_path, "name: Demo\ndrop_lines:\n  - id: x\n    pattern: 'a(?=b)'\n")
+    assert_points_at(error, tmp_path / "demo.yaml", {4}, "invalid perl operator")

@@ -18,11 +18,11 @@ from typing import Annotated, ParamSpec, TypeVar
 import typer
 
 from cleaner import __version__
-from cleaner.config import CleanerConfig
+from cleaner.config import CleanerConfig, ReadConfig
 from cleaner.errors import CleanerError
-from cleaner.models import Article, Reject
+from cleaner.models import Article, Reject, Skip
 from cleaner.pipeline import Cleaner
-from cleaner.read import STDIN, Skipped, check_inputs
+from cleaner.read import STDIN, check_inputs
 from cleaner.rules import RuleFile
 from cleaner.stats import RunStats
 from cleaner.write import JsonlWriter
@@ -73,11 +73,21 @@ def _main(
     """Turn scraped Indonesian news pages into clean, validated article records (JSONL)."""
 
 
+class InputFormatChoice(StrEnum):
+    auto = "auto"
+    text = "text"
+    html = "html"
+    jsonl = "jsonl"
+    warc = "warc"
+
+
 def rejects_path_for(output: Path) -> Path:
-    """``out/corpus.jsonl`` → ``out/corpus.rejects.jsonl``."""
+    """``out/corpus.jsonl`` → ``out/corpus.rejects.jsonl`` (``.jsonl.gz`` stays gzipped)."""
     name = output.name
-    stem = name[: -len(".jsonl")] if name.endswith(".jsonl") else output.stem
-    return output.with_name(f"{stem}.rejects.jsonl")
+    compression = next((c for c in (".gz", ".zst") if name.endswith(c)), "")
+    name = name.removesuffix(compression)
+    stem = name.removesuffix(".jsonl") if name.endswith(".jsonl") else Path(name).stem
+    return output.with_name(f"{stem}.rejects.jsonl{compression}")
 
 
 @app.command()
@@ -102,6 +112,25 @@ def clean(
             "without -o, one line each on standard error)."
         ),
     ] = None,
+    input_format: Annotated[
+        InputFormatChoice,
+        typer.Option(
+            "--format",
+            help="Read every input as this format (default: by suffix, else by content).",
+        ),
+    ] = InputFormatChoice.auto,
+    max_bytes: Annotated[
+        int,
+        typer.Option(
+            "--max-bytes",
+            min=1,
+            help="Largest unit (file, JSON line, WARC record) after decompression; larger "
+            "ones are rejected as too_large.",
+        ),
+    ] = ReadConfig().max_unit_bytes,
+    fail_on_reject: Annotated[
+        bool, typer.Option("--fail-on-reject", help="Exit with code 1 if any unit is rejected.")
+    ] = False,
     rules: Annotated[
         list[Path] | None,
         typer.Option(
@@ -128,7 +157,12 @@ def clean(
             raise CleanerError("no input given (name files or directories, or - for stdin)")
         inputs = [STDIN]
     check_inputs(inputs)
-    cleaner = Cleaner(CleanerConfig(rules_dirs=tuple(rules or ()), outlet=outlet))
+    config = CleanerConfig(
+        rules_dirs=tuple(rules or ()),
+        outlet=outlet,
+        read=ReadConfig(format=input_format.value, max_unit_bytes=max_bytes),
+    )
+    cleaner = Cleaner(config)
     if output is not None and str(output) == "-":
         output = None
     if (
@@ -139,14 +173,15 @@ def clean(
     ):
         rejects = rejects_path_for(output)
     stats = RunStats()
-    skipped = Skipped([])
     articles = JsonlWriter(output)
     reject_writer = JsonlWriter(rejects) if rejects else None
     try:
-        for result in cleaner.run(inputs, skipped):
+        for result in cleaner.run(inputs):
             stats.add(result)
             if isinstance(result, Article):
                 articles.write(result)
+            elif isinstance(result, Skip):
+                continue
             elif reject_writer is not None:
                 reject_writer.write(result)
             else:
@@ -166,8 +201,9 @@ def clean(
         articles.abort()
         if reject_writer is not None:
             reject_writer.abort()
-    stats.skip(skipped.paths)
     _err(stats.render() if summary else stats.one_line())
+    if fail_on_reject and stats.rejected:
+        raise typer.Exit(1)
 
 
 class SchemaName(StrEnum):

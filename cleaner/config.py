@@ -49,6 +49,25 @@ class RepairConfig(BaseModel):
         return ftfy.TextFixerConfig(**self.model_dump(), explain=False)
 
 
+InputFormat = Literal["auto", "text", "html", "jsonl", "warc"]
+
+
+class ReadConfig(BaseModel):
+    """How inputs are read.
+
+    ``format`` forces one input format; ``auto`` goes by the file name's suffix (after
+    ``.gz``/``.zst``) and, when that says nothing, by the content. ``max_unit_bytes``
+    bounds one unit (a file, a JSON line, a WARC record) after decompression: anything
+    larger is a ``too_large`` reject, read past without being held in memory, so a
+    compression bomb costs nothing.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    format: InputFormat = "auto"
+    max_unit_bytes: int = Field(32 * 1024 * 1024, gt=0)
+
+
 class CleanerConfig(BaseModel):
     """Settings for one :class:`cleaner.Cleaner`.
 
@@ -64,6 +83,7 @@ class CleanerConfig(BaseModel):
     outlet: str | None = None
     default_timezone: str = "+07:00"
     repair: RepairConfig = Field(default_factory=RepairConfig)
+    read: ReadConfig = Field(default_factory=ReadConfig)
 
     @field_validator("default_timezone")
     @classmethod

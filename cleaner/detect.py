@@ -1,6 +1,6 @@
 """Stage 3: which outlet published a document.
 
-In order: the outlet the user forced (``--outlet``) or the input named; the outlet whose
+In order: the outlet the user forced (``--outlet``) or the input record named; the outlet whose
 domain the document's URL is on; the outlet with the most fingerprints found in the text
 (at least its ``min_fingerprints``; ties go to the outlet id that sorts first, so the
 choice is deterministic). A document no rule file claims gets the generic rules only.
@@ -15,7 +15,8 @@ from urllib.parse import urlsplit
 
 from cleaner.rules import OutletRules, Rulebook
 
-Method = Literal["forced", "url", "fingerprint"]
+Method = Literal["forced", "input", "url", "fingerprint"]
+"""``forced``: ``--outlet``; ``input``: the input record's ``outlet`` field."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,10 +48,16 @@ def host_of(url: str) -> str | None:
     return host
 
 
-def detect(text: str, url: str | None, rulebook: Rulebook, forced: str | None = None) -> Detection:
+def detect(
+    text: str,
+    url: str | None,
+    rulebook: Rulebook,
+    forced: str | None = None,
+    forced_by: Method = "forced",
+) -> Detection:
     """Choose the outlet rules for one document."""
     if forced is not None:
-        return Detection(rulebook.outlets[forced], "forced", (forced,))
+        return Detection(rulebook.outlets[forced], forced_by, (forced,))
     if url and (host := host_of(url)):
         rules = rulebook.for_domain(host)
         if rules is not None:

@@ -17,9 +17,10 @@ from typing import Any
 
 import yaml
 
-from cleaner.models import RawDocument
+from cleaner.config import ReadConfig
+from cleaner.models import RawDocument, Skip
 from cleaner.pipeline import Cleaner
-from cleaner.read import reader_for
+from cleaner.read import format_for_name, read_stream
 
 EXPECTED_SUFFIX = ".expected.yaml"
 
@@ -40,7 +41,7 @@ class FixtureCase:
 def discover(root: Path) -> Iterator[FixtureCase]:
     """Every input file under ``root`` that some reader takes, in sorted order."""
     for path in sorted(root.rglob("*")):
-        if path.is_file() and not path.name.startswith(".") and reader_for(path.name):
+        if path.is_file() and not path.name.startswith(".") and format_for_name(path.name):
             expected = path.with_name(path.name.split(".")[0] + EXPECTED_SUFFIX)
             source = path.relative_to(root.parent).as_posix()
             yield FixtureCase(path, expected, source)
@@ -48,12 +49,13 @@ def discover(root: Path) -> Iterator[FixtureCase]:
 
 def run_case(cleaner: Cleaner, case: FixtureCase) -> list[dict[str, Any]]:
     """The records the case's input becomes, as JSON-ready dicts."""
-    reader = reader_for(case.input.name)
-    assert reader is not None
     records = []
     with case.input.open("rb") as stream:
-        for item in reader.read(stream, case.source):
-            result = cleaner.clean(item) if isinstance(item, RawDocument) else item
+        fmt = format_for_name(case.input.name)
+        for unit in read_stream(stream, case.source, fmt, ReadConfig()):
+            if isinstance(unit, Skip):
+                continue
+            result = cleaner.clean(unit) if isinstance(unit, RawDocument) else unit
             records.append(result.model_dump(mode="json"))
     return records
 

@@ -8,6 +8,7 @@ cannot be read is dropped with a warning on the record rather than guessed.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
@@ -15,12 +16,14 @@ from cleaner.dates import parse_date
 
 _AUTHOR_SPLIT = re.compile(r"\s*(?:[,;/&]|\bdan\b|\band\b)\s*", re.IGNORECASE)
 _AUTHOR_ROLE = re.compile(
-    r"^(?:oleh|penulis|reporter|wartawan|kontributor|laporan(?: wartawan)?|editor|by)\s*:?\s+",
+    r"^(?:oleh|penulis|pewarta|reporter|wartawan|kontributor|laporan(?: wartawan)?|editor|by)"
+    r"\s*:?\s+",
     re.IGNORECASE,
 )
 _TAG_SPLIT = re.compile(r"\s*[,;|•#]\s*")
 _SPACES = re.compile(r"\s+")
 _TRIM = " \t,;:-–—|"
+_DAY_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}(?:T00:00:00)?")
 
 
 def _tidy(value: str) -> str:
@@ -66,6 +69,8 @@ def extract_metadata(
                 warnings.append(f"published_at: no date in {raw!r}")
             else:
                 out[name] = parsed
+                if _DAY_ONLY.fullmatch(raw.strip()):
+                    warnings.append(f"published_at: {raw!r} gives the day only; time set to 00:00")
         elif name == "authors":
             out[name] = split_authors(raw)
         elif name == "tags":
@@ -75,3 +80,17 @@ def extract_metadata(
         else:
             out[name] = _tidy(raw) or None
     return out, warnings
+
+
+def merge_metadata(
+    layers: Sequence[Mapping[str, str]], default_tz: timezone
+) -> tuple[dict[str, Any], list[str]]:
+    """Typed fields from several sources; for each field the first layer that gives it
+    wins (the pipeline passes: the input record, the outlet's rules, the page's markup,
+    the generic rules)."""
+    merged: dict[str, str] = {}
+    for layer in layers:
+        for name, value in layer.items():
+            if value and value.strip():
+                merged.setdefault(name, value)
+    return extract_metadata(merged, default_tz)

@@ -17,13 +17,28 @@ SCHEMA_VERSION: Literal["1"] = "1"
 
 @dataclass(frozen=True, slots=True)
 class RawDocument:
-    """One input unit as a reader found it: bytes plus what the input said about them."""
+    """One input unit as a reader found it: its content plus what the input said about it.
+
+    ``data`` is bytes as stored, or text when the input already held text (a JSON
+    string). ``meta`` may hold ``id``, ``outlet``, ``published_at`` (as given by a JSONL
+    record), ``charset`` (an HTTP header's) and ``extra`` (fields to pass through).
+    """
 
     source: str
-    """Where it came from: a path, ``path:LINE`` for line-based inputs, ``<stdin>``."""
-    data: bytes
+    """Where it came from: a path, ``path:LINE`` for a JSONL line or WARC record, ``<stdin>``."""
+    data: bytes | str
     url: str | None = None
+    kind: Literal["text", "html"] = "text"
     meta: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Skip:
+    """Something a reader passed over that is not an input unit (a WARC request record,
+    a file no reader takes), counted in the run's summary."""
+
+    source: str
+    what: str
 
 
 class Cleaning(BaseModel):
@@ -31,8 +46,13 @@ class Cleaning(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    detected_by: Literal["forced", "url", "fingerprint"] | None = Field(
-        description="How the outlet was chosen; null when no outlet rules applied."
+    input_kind: Literal["text", "html"] = Field(
+        "text",
+        description="What the input held: plain text, or an HTML page (main text extracted).",
+    )
+    detected_by: Literal["forced", "input", "url", "fingerprint"] | None = Field(
+        description="How the outlet was chosen (--outlet, the input record's `outlet`, the "
+        "URL's domain, fingerprints in the text); null when no outlet rules applied."
     )
     encoding: str = Field(description="The encoding the input bytes were decoded from.")
     rule_hits: dict[str, int] = Field(
@@ -70,8 +90,14 @@ class Article(BaseModel):
     editor_initials: str | None = Field(None, description="Sign-off such as `mas` or `kpl/pur`.")
     image_caption: str | None = None
     image_credit: str | None = Field(None, description="Photo credit, e.g. `Foto/REUTERS`.")
+    site_name: str | None = Field(None, description="The site's name, as its HTML page gives it.")
     text: str = Field(min_length=1, description="The article body: one paragraph a line.")
     word_count: int = Field(ge=1, description="Whitespace-separated words in `text`.")
+    extra: dict[str, Any] | None = Field(
+        None,
+        description="Fields of the input record the cleaner does not read (JSONL), and WARC "
+        "record headers, passed through unchanged; null when there are none.",
+    )
     cleaning: Cleaning
 
     @model_validator(mode="after")
@@ -89,6 +115,12 @@ RejectReason = Literal[
     "empty_input",
     "undecodable",
     "unreadable",
+    "too_large",
+    "truncated_archive",
+    "invalid_json",
+    "missing_text",
+    "not_html",
+    "no_main_text",
     "empty_after_cleaning",
     "invalid_record",
     "internal_error",

@@ -1,36 +1,52 @@
 """The per-document function and the loop around it.
 
 :meth:`Cleaner.clean` takes one :class:`~cleaner.models.RawDocument` through every
-stage (normalize, detect, apply rules, extract metadata, validate) and returns an
-:class:`~cleaner.models.Article` or a :class:`~cleaner.models.Reject`. It never raises
-for a bad document: an unexpected error becomes an ``internal_error`` reject naming the
-exception, so one odd page cannot stop a run of millions. Engines (the command line's
-loop today; process pools and Dask later) all call this same function.
+stage and returns an :class:`~cleaner.models.Article` or a
+:class:`~cleaner.models.Reject`:
+
+1. decode the bytes (for HTML: the declared charset first), and for HTML extract the
+   main text and the page's metadata (:mod:`cleaner.html`);
+2. normalize the text (:mod:`cleaner.normalize`);
+3. detect the outlet (:mod:`cleaner.detect`);
+4. apply the outlet's rules, then the generic ones (:mod:`cleaner.apply`);
+5. merge the metadata (:mod:`cleaner.metadata`);
+6. validate (:mod:`cleaner.validate`).
+
+It never raises for a bad document: an unexpected error becomes an ``internal_error``
+reject naming the exception, so one odd page cannot stop a run of millions. Engines
+(the command line's loop today; process pools and Dask later) all call this function.
+
+Where sources disagree about a field, the first of these that gives it wins: the input
+record (a JSONL ``published_at``), the outlet's rules, the page's own markup (HTML
+only), the generic rules. Rules written for an outlet are the most specific knowledge;
+page markup is structured and usually right; the generic rules are a guess.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
+from cleaner import html
 from cleaner.apply import Cleaned, clean_lines
 from cleaner.config import CleanerConfig
 from cleaner.dates import parse_offset
-from cleaner.detect import detect
+from cleaner.detect import Detection, detect
 from cleaner.errors import CleanerError
-from cleaner.metadata import extract_metadata
-from cleaner.models import Article, RawDocument, Reject
+from cleaner.metadata import merge_metadata
+from cleaner.models import Article, RawDocument, Reject, Skip
 from cleaner.normalize import DecodeError, decode, normalize
-from cleaner.read import Skipped, read_documents
-from cleaner.rules import Rulebook, load_rulebook
+from cleaner.read import read_units
+from cleaner.rules import GENERIC, Rulebook, load_rulebook
 from cleaner.validate import validate
 
 Result = Article | Reject
 
 
 def document_id(doc: RawDocument) -> str:
-    """The input's own id when it has one, else a hash of its URL and bytes.
+    """The input's own id when it has one, else a hash of its URL and content.
 
     The same input always gets the same id, wherever it is read from.
     """
@@ -40,8 +56,20 @@ def document_id(doc: RawDocument) -> str:
     digest = hashlib.sha256()
     digest.update((doc.url or "").encode("utf-8"))
     digest.update(b"\n")
-    digest.update(doc.data)
+    digest.update(doc.data.encode("utf-8") if isinstance(doc.data, str) else doc.data)
     return digest.hexdigest()[:16]
+
+
+@dataclass
+class Prepared:
+    """A document after stages 1 to 3: the text the rules will see, and what is known."""
+
+    text: str
+    encoding: str
+    url: str | None
+    detection: Detection
+    page: html.PageMeta | None = None
+    warnings: list[str] = field(default_factory=list)
 
 
 class Cleaner:
@@ -59,87 +87,162 @@ class Cleaner:
         self._fixer = self.config.repair.to_ftfy()
         self._tz = parse_offset(self.config.default_timezone)
 
+    # -- the per-document function ---------------------------------------------------
+
     def clean(self, doc: RawDocument) -> Result:
         """One document in, one article or reject out. Never raises for bad input."""
         try:
             return self._clean(doc)
         except Exception as exc:  # a bug must not end a corpus run
-            return Reject(
-                source=doc.source,
-                reason="internal_error",
-                detail=f"{type(exc).__name__}: {exc}",
-                id=document_id(doc),
-            )
+            return self._reject(doc, "internal_error", f"{type(exc).__name__}: {exc}")
 
     def clean_text(self, text: str, *, source: str = "<text>", url: str | None = None) -> Result:
         """Clean a text already in memory (a notebook, another pipeline)."""
-        return self.clean(RawDocument(source=source, data=text.encode("utf-8"), url=url))
+        return self.clean(RawDocument(source=source, data=text, url=url))
 
-    def prepare(self, doc: RawDocument) -> tuple[str, str] | Reject:
-        """Decode and normalize: the text the rules see, and the encoding it came in."""
-        if not doc.data.strip():
-            return Reject(
-                source=doc.source,
-                reason="empty_input",
-                detail="the input is empty",
-                id=document_id(doc),
-            )
+    def clean_html(
+        self, page: str | bytes, *, source: str = "<html>", url: str | None = None
+    ) -> Result:
+        """Clean an HTML page already in memory."""
+        return self.clean(RawDocument(source=source, data=page, url=url, kind="html"))
+
+    def _reject(
+        self, doc: RawDocument, reason: Any, detail: str, outlet: str | None = None
+    ) -> Reject:
+        return Reject(
+            source=doc.source, reason=reason, detail=detail, id=document_id(doc), outlet=outlet
+        )
+
+    def _detect(
+        self, text: str, url: str | None, doc: RawDocument, warnings: list[str]
+    ) -> Detection:
+        """Detection, with the outlet named by ``--outlet`` or else by the input record."""
+        if self.config.outlet is not None:
+            return detect(text, url, self.rulebook, self.config.outlet)
+        named = doc.meta.get("outlet")
+        if named in self.rulebook.outlets:
+            return detect(text, url, self.rulebook, str(named), "input")
+        if named is not None and named != GENERIC and not warnings:
+            warnings.append(f"outlet: no rule file for {named!r}; detected instead")
+        return detect(text, url, self.rulebook)
+
+    def prepare(self, doc: RawDocument) -> Prepared | Reject:
+        """Stages 1 to 3: decode, extract (HTML), normalize, detect."""
+        data = doc.data
+        if not data.strip():
+            return self._reject(doc, "empty_input", "the input is empty")
+        warnings: list[str] = []
+        if doc.kind == "html":
+            return self._prepare_html(doc, warnings)
         try:
-            text, encoding = decode(doc.data)
+            text, encoding = (data, "unicode") if isinstance(data, str) else decode(data)
         except DecodeError as exc:
-            return Reject(
-                source=doc.source, reason="undecodable", detail=str(exc), id=document_id(doc)
-            )
-        return normalize(text, self.config.repair, self._fixer), encoding
+            return self._reject(doc, "undecodable", str(exc))
+        text = normalize(text, self.config.repair, self._fixer)
+        detection = self._detect(text, doc.url, doc, warnings)
+        return Prepared(text, encoding, doc.url, detection, warnings=warnings)
 
-    def apply(self, doc: RawDocument, text: str) -> tuple[Cleaned, str | None, str | None]:
-        """Detect the outlet and apply its rules, then the generic ones."""
-        detection = detect(text, doc.url, self.rulebook, self.config.outlet)
+    def _prepare_html(self, doc: RawDocument, warnings: list[str]) -> Prepared | Reject:
+        try:
+            page, encoding = html.decode_html(doc.data, doc.meta.get("charset"))
+        except DecodeError as exc:
+            return self._reject(doc, "undecodable", str(exc))
+        tree = html.parse(page)
+        if tree is None:
+            return self._reject(doc, "not_html", "no HTML document could be parsed from the input")
+        url = doc.url or html.page_url(tree)
+        detection = self._detect("", url, doc, warnings)  # by name or URL, if at all
+        options = self.rulebook.html_options(detection.rules)
+        extraction = html.extract(tree, url, options)
+        text = normalize(extraction.text, self.config.repair, self._fixer)
+        if detection.rules is None:
+            detection = self._detect(text, None, doc, warnings)
+            if detection.rules is not None and detection.rules.html is not None:
+                extraction = html.extract(tree, url, self.rulebook.html_options(detection.rules))
+                text = normalize(extraction.text, self.config.repair, self._fixer)
+        if not text.strip():
+            return self._reject(
+                doc, "no_main_text", "trafilatura found no main text in the page", detection.outlet
+            )
+        url = doc.url or extraction.page.url or url
+        return Prepared(text, encoding, url, detection, extraction.page, warnings)
+
+    def apply(self, prepared: Prepared) -> Cleaned:
+        """Stage 4: the outlet's rules, then the generic ones."""
         chain = [self.rulebook.generic]
-        if detection.rules is not None:
-            chain.insert(0, detection.rules)
-        return clean_lines(text, chain), detection.outlet, detection.method
+        if prepared.detection.rules is not None:
+            chain.insert(0, prepared.detection.rules)
+        return clean_lines(prepared.text, chain)
 
     def _clean(self, doc: RawDocument) -> Result:
         prepared = self.prepare(doc)
         if isinstance(prepared, Reject):
             return prepared
-        text, encoding = prepared
-        cleaned, outlet, method = self.apply(doc, text)
+        cleaned = self.apply(prepared)
+        outlet = prepared.detection.outlet
         if not cleaned.lines:
-            return Reject(
-                source=doc.source,
-                reason="empty_input",
-                detail="the input holds only white space or invisible characters",
-                id=document_id(doc),
+            return self._reject(
+                doc,
+                "empty_input",
+                "the input holds only white space or invisible characters",
+                outlet,
             )
-        fields, warnings = extract_metadata(cleaned.field_values(), self._tz)
+        fields, warnings = merge_metadata(self._layers(doc, cleaned, prepared.page), self._tz)
         body = cleaned.text
-        kept = len(cleaned.kept)
         record: dict[str, Any] = {
             "id": document_id(doc),
             "source": doc.source,
             "outlet": outlet,
-            "url": doc.url,
+            "url": prepared.url,
             **fields,
             "text": body,
             "word_count": len(body.split()),
+            "extra": doc.meta.get("extra"),
             "cleaning": {
-                "detected_by": method,
-                "encoding": encoding,
+                "input_kind": doc.kind,
+                "detected_by": prepared.detection.method,
+                "encoding": prepared.encoding,
                 "rule_hits": dict(sorted(cleaned.hits.items())),
                 "lines_in": len(cleaned.lines),
-                "lines_out": kept,
-                "chars_in": len(text),
-                "warnings": warnings,
+                "lines_out": len(cleaned.kept),
+                "chars_in": len(prepared.text),
+                "warnings": prepared.warnings + warnings,
             },
         }
         return validate(record)
 
-    def run(self, inputs: Iterable[str], skipped: Skipped | None = None) -> Iterator[Result]:
-        """Read every input and clean each document, in input order."""
-        for item in read_documents(inputs, skipped):
-            yield item if isinstance(item, Reject) else self.clean(item)
+    @staticmethod
+    def _layers(
+        doc: RawDocument, cleaned: Cleaned, page: html.PageMeta | None
+    ) -> list[dict[str, str]]:
+        """Field sources in order of precedence (see the module's docstring)."""
+        given = {k: str(doc.meta[k]) for k in ("published_at",) if doc.meta.get(k)}
+        outlet = {
+            k: f.value for k, f in cleaned.fields.items() if not f.rule.startswith("generic/")
+        }
+        generic = {k: f.value for k, f in cleaned.fields.items() if f.rule.startswith("generic/")}
+        from_page: dict[str, str] = {}
+        if page is not None:
+            from_page = {
+                "title": page.title or "",
+                "authors": "; ".join(page.authors),
+                "published_at": page.published_at or "",
+                "site_name": page.site_name or "",
+                "category": page.categories[0] if page.categories else "",
+                "tags": ", ".join(page.tags),
+            }
+        return [given, outlet, from_page, generic]
+
+    # -- the loop ----------------------------------------------------------------------
+
+    def run(self, inputs: Iterable[str]) -> Iterator[Result | Skip]:
+        """Read every input and clean each unit, in input order.
+
+        Yields an article or a reject for every unit, and a :class:`Skip` for what the
+        readers passed over (a WARC request record, a file no reader takes).
+        """
+        for unit in read_units(inputs, self.config.read):
+            yield unit if isinstance(unit, Reject | Skip) else self.clean(unit)
 
 
 _default: Cleaner | None = None

@@ -192,6 +192,41 @@ class HeuristicRef(BaseModel):
         return self
 
 
+def _valid_xpath(xpath: str) -> str:
+    from lxml.etree import XPath, XPathSyntaxError
+
+    try:
+        XPath(xpath)
+    except XPathSyntaxError as exc:
+        raise ValueError(f"invalid XPath {xpath!r}: {exc}") from None
+    return xpath
+
+
+class HtmlOptions(BaseModel):
+    """trafilatura settings for an outlet's HTML pages (added to the generic file's)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    prune_xpath: list[Annotated[str, AfterValidator(_valid_xpath)]] = Field(
+        default_factory=list,
+        description="Elements removed before extraction, e.g. a related-stories box.",
+    )
+    include_tables: bool = True
+    favor_precision: bool = False
+    favor_recall: bool = False
+
+    def merged(self, outlet: HtmlOptions | None) -> HtmlOptions:
+        """These (generic) settings with an outlet's on top: XPaths add up, flags override."""
+        if outlet is None:
+            return self
+        return HtmlOptions(
+            prune_xpath=[*self.prune_xpath, *outlet.prune_xpath],
+            include_tables=outlet.include_tables,
+            favor_precision=outlet.favor_precision,
+            favor_recall=outlet.favor_recall,
+        )
+
+
 class RuleFile(BaseModel):
     """The schema of one ``rules/*.yaml`` file."""
 
@@ -221,6 +256,7 @@ class RuleFile(BaseModel):
     fields: list[FieldRule] = Field(default_factory=list)
     strip_suffixes: list[StripRule] = Field(default_factory=list)
     heuristics: list[HeuristicRef] = Field(default_factory=list)
+    html: HtmlOptions | None = Field(None, description="trafilatura settings for HTML pages.")
 
     @model_validator(mode="after")
     def _consistent(self) -> RuleFile:
@@ -339,6 +375,7 @@ class OutletRules:
     heuristics: tuple[CompiledHeuristic, ...]
     line_set: PatternSet
     """Every line pattern of the file, matched in one pass (see the ``slot`` fields)."""
+    html: HtmlOptions | None = None
     bundled: bool = True
 
     @cached_property
@@ -517,6 +554,7 @@ def compile_rule_file(path: Path, *, bundled: bool) -> OutletRules:
             for i, h in enumerate(spec.heuristics)
         ),
         line_set=PatternSet(slots, anchored=True),
+        html=spec.html,
         bundled=bundled,
     )
 
@@ -542,6 +580,10 @@ class Rulebook:
         for each index the outlet and the pattern as written."""
         owners = tuple((rules, p) for rules in self.outlets.values() for p in rules.fingerprints)
         return PatternSet([f"(?m){p}" for _, p in owners], anchored=False), owners
+
+    def html_options(self, outlet: OutletRules | None) -> HtmlOptions:
+        """The trafilatura settings for a page of ``outlet`` (or of no known outlet)."""
+        return (self.generic.html or HtmlOptions()).merged(outlet.html if outlet else None)
 
     def for_domain(self, host: str) -> OutletRules | None:
         """The outlet whose domain is ``host`` or its closest parent domain."""

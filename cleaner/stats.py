@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from pathlib import PurePath
 
-from cleaner.models import Article, Reject
+from cleaner.models import Article, Reject, Skip
 
 UNKNOWN_OUTLET = "(no outlet rules)"
 
@@ -27,13 +26,16 @@ class RunStats:
     rejects: Counter[str] = field(default_factory=Counter)
     outlets: defaultdict[str, OutletStats] = field(default_factory=lambda: defaultdict(OutletStats))
     skipped: Counter[str] = field(default_factory=Counter)
-    """Files a directory walk passed over, by suffix (no reader takes them)."""
+    """What readers passed over (not input units), by kind."""
 
     @property
     def rejected(self) -> int:
         return sum(self.rejects.values())
 
-    def add(self, result: Article | Reject) -> None:
+    def add(self, result: Article | Reject | Skip) -> None:
+        if isinstance(result, Skip):
+            self.skipped[result.what] += 1
+            return
         outlet = self.outlets[result.outlet or UNKNOWN_OUTLET]
         outlet.documents += 1
         if isinstance(result, Article):
@@ -45,19 +47,13 @@ class RunStats:
             outlet.rejects += 1
             outlet.rule_hits.update(result.rule_hits or {})
 
-    def skip(self, paths: list[str]) -> None:
-        for path in paths:
-            self.skipped[PurePath(path).suffix or "(no suffix)"] += 1
-
     def one_line(self) -> str:
         """``N articles, M rejected`` (the line every run prints on standard error)."""
         line = f"{self.articles} articles, {self.rejected} rejected"
         if self.rejects:
             line += " (" + ", ".join(f"{n} {r}" for r, n in sorted(self.rejects.items())) + ")"
         if self.skipped:
-            n = sum(self.skipped.values())
-            kinds = ", ".join(sorted(self.skipped))
-            line += f"; {n} file{'s' if n != 1 else ''} skipped (no reader for {kinds})"
+            line += f"; {sum(self.skipped.values())} skipped"
         return line
 
     def render(self) -> str:
@@ -66,6 +62,10 @@ class RunStats:
         if self.rejects:
             out.append("rejects by reason")
             out += [f"  {reason:<24} {n:>7}" for reason, n in self.rejects.most_common()]
+            out.append("")
+        if self.skipped:
+            out.append("skipped (not input units)")
+            out += [f"  {what:<40} {n:>7}" for what, n in self.skipped.most_common()]
             out.append("")
         out.append(f"{'outlet':<24} {'docs':>7} {'articles':>9} {'rejects':>8} {'rule hits':>10}")
         for name in sorted(self.outlets):

@@ -5,17 +5,23 @@ when the run completes, so an interrupted run never leaves a half-written file t
 looks whole. Without a path (or with ``-``), records go to standard output as they are
 made; a path that is not a plain regular file (``/dev/stdout``, a named pipe, a
 symbolic link) is written to directly, never replaced.
+
+A path ending in ``.gz`` or ``.zst`` is compressed. gzip output carries no timestamp or
+file name, so the same records give the same bytes on every run.
 """
 
 from __future__ import annotations
 
+import gzip
+import io
 import os
 import sys
 import tempfile
 from pathlib import Path
 from types import TracebackType
-from typing import IO
+from typing import IO, Any
 
+import zstandard
 from pydantic import BaseModel
 
 
@@ -34,33 +40,46 @@ class JsonlWriter:
     def __init__(self, path: Path | None) -> None:
         self.count = 0
         self._tmp: Path | None = None
-        self._stream: IO[str]
-        self._owned = True
+        self._layers: list[Any] = []  # what to close, outermost first
         if path is None or str(path) == "-":
             self.path = None
-            self._stream = sys.stdout
-            self._owned = False
+            self._stream: IO[str] = sys.stdout
             return
         self.path = path
         if path.is_symlink() or (path.exists() and not path.is_file()):
-            mode = "w" if path.is_file() else "a"  # never truncate what a device points at
-            self._stream = path.open(mode, encoding="utf-8", newline="\n")
-            return
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        self._tmp = Path(tmp)
-        self._stream = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+            mode = "wb" if path.is_file() else "ab"  # never truncate what a device points at
+            raw: Any = path.open(mode)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            self._tmp = Path(tmp)
+            raw = os.fdopen(fd, "wb")
+        self._layers = [raw]
+        if path.name.endswith(".gz"):
+            raw = gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0)
+            self._layers.insert(0, raw)
+        elif path.name.endswith(".zst"):
+            raw = zstandard.ZstdCompressor().stream_writer(raw, closefd=False)
+            self._layers.insert(0, raw)
+        self._stream = io.TextIOWrapper(raw, encoding="utf-8", newline="\n", write_through=False)
+        self._layers.insert(0, self._stream)
 
     def write(self, record: BaseModel) -> None:
         self._stream.write(record.model_dump_json())
         self._stream.write("\n")
         self.count += 1
 
+    def _close(self) -> None:
+        for layer in self._layers:  # text wrapper, compressor, file: each flushes into the next
+            if not layer.closed:
+                layer.close()
+        self._layers = []
+
     def commit(self) -> None:
-        """Finish: flush the stream and move a finished file into place."""
-        self._stream.flush()
-        if self._owned and not self._stream.closed:
-            self._stream.close()
+        """Finish: flush everything and move a finished file into place."""
+        if not self._layers:
+            self._stream.flush()
+        self._close()
         if self._tmp is not None:
             assert self.path is not None
             self._tmp.chmod(_mode_for(self.path))
@@ -69,8 +88,7 @@ class JsonlWriter:
 
     def abort(self) -> None:
         """Give up: a temporary file is removed and the target left untouched."""
-        if self._owned and not self._stream.closed:
-            self._stream.close()
+        self._close()
         if self._tmp is not None:
             self._tmp.unlink(missing_ok=True)
             self._tmp = None

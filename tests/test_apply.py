@@ -6,7 +6,7 @@ import textwrap
 from pathlib import Path
 
 from cleaner.apply import Cleaned, clean_lines, removed, split_lines
-from cleaner.models import RawDocument
+from cleaner.models import RawDocument, Reject
 from cleaner.pipeline import Cleaner
 from cleaner.rules import OutletRules, Rulebook, compile_rule_file
 
@@ -593,8 +593,11 @@ def test_pipeline_runs_outlet_file_before_generic_file(tmp_path: Path) -> None:
     )
     text = "\n".join(["Foto/REUTERS", ARTICLE[0], "Kredit: ANTARA", ARTICLE[1]])
     doc = RawDocument(source="x", data=text.encode(), url="https://demo.example.com/a/1")
-    cleaned, outlet_id, method = Cleaner(rulebook=book).apply(doc, text)
-    assert (outlet_id, method) == ("demo", "url")
+    cleaner = Cleaner(rulebook=book)
+    prepared = cleaner.prepare(doc)
+    assert not isinstance(prepared, Reject)
+    cleaned = cleaner.apply(prepared)
+    assert (prepared.detection.outlet, prepared.detection.method) == ("demo", "url")
     assert cleaned.field_values() == {"image_credit": "ANTARA"}
 
 

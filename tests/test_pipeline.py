@@ -124,7 +124,7 @@ def test_an_unexpected_error_is_an_internal_error_reject(
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("stage exploded")
 
-    monkeypatch.setattr(pipeline, "extract_metadata", boom)
+    monkeypatch.setattr(pipeline, "merge_metadata", boom)
     result = cleaner.clean_text(ARTICLE, source="x.txt")
     assert isinstance(result, Reject)
     assert result.reason == "internal_error"

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from cleaner import Article, Cleaner, RawDocument
+from cleaner import Article, Cleaner, RawDocument, Reject
 from tests.conftest import FIXTURES
 
 WIB = timezone(timedelta(hours=7))
@@ -136,9 +136,9 @@ def test_every_removed_line_names_a_rule_of_the_outlet_or_generic(
     (path,) = FIXTURES.glob(f"{outlet}/0*.txt")
     doc = RawDocument(source=path.name, data=path.read_bytes())
     prepared = cleaner.prepare(doc)
-    assert isinstance(prepared, tuple)
-    cleaned, detected, _ = cleaner.apply(doc, prepared[0])
-    assert detected == outlet
+    assert not isinstance(prepared, Reject)
+    cleaned = cleaner.apply(prepared)
+    assert prepared.detection.outlet == outlet
     known = {
         rule.id
         for rules in (cleaner.rulebook.outlets[outlet], cleaner.rulebook.generic)

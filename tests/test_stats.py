@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cleaner.models import Article, Reject, RejectReason
+from cleaner.models import Article, Reject, RejectReason, Skip
 from cleaner.stats import UNKNOWN_OUTLET, RunStats
 
 
@@ -62,13 +62,15 @@ def test_rejected_is_the_sum_over_reasons() -> None:
     assert stats.rejects == {"undecodable": 2, "empty_after_cleaning": 1}
 
 
-def test_one_line_mentions_skipped_files_by_suffix() -> None:
+def test_skips_are_counted_by_kind_not_as_units() -> None:
     stats = RunStats()
-    stats.skip(["d/a.yaml", "d/b.md", "d/c.yaml"])
-    line = stats.one_line()
-    assert line.startswith("0 articles, 0 rejected; 3 files skipped")
-    assert ".md" in line
-    assert ".yaml" in line
+    for source, what in [("a", "WARC request record"), ("b", "blank JSONL line")] * 2:
+        stats.add(Skip(source, what))
+    assert stats.one_line() == "0 articles, 0 rejected; 4 skipped"
+    rendered = stats.render().splitlines()
+    start = rendered.index("skipped (not input units)")
+    assert sorted(line.split()[-1] for line in rendered[start + 1 : start + 3]) == ["2", "2"]
+    assert stats.rejected == 0
 
 
 def test_render_lists_rejects_by_reason_most_common_first() -> None:

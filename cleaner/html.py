@@ -1,0 +1,214 @@
+"""Stage 1b, for HTML: the page's main text, one paragraph a line, and its metadata.
+
+trafilatura finds the main content and reads the page's own metadata (canonical URL,
+title, date via htmldate, author, site name, categories, tags). Its text output keeps
+the source's raw whitespace inside elements (a list item spread over three lines of
+HTML comes out as three lines), so the extracted XML body is walked here instead: every
+block (paragraph, heading, list item, quote, table row) and every ``<br>`` ends a line,
+and white space inside a line is collapsed. The lines then go through the same rules as
+a text dump.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from cleaner.normalize import decode
+from cleaner.rules import HtmlOptions
+
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
+# WHATWG: pages labelled Latin-1 or ASCII are decoded as Windows-1252.
+_AS_CP1252 = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii"}
+
+
+def _codec(label: str | None) -> str | None:
+    if not label:
+        return None
+    label = label.strip().lower()
+    if label in _AS_CP1252:
+        return "cp1252"
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def decode_html(data: bytes | str, charset: str | None = None) -> tuple[str, str]:
+    """The page as text, and the encoding used: a byte-order mark, then the charset the
+    HTTP header or a ``<meta>`` tag declares, then the same guesses as for text."""
+    if isinstance(data, str):
+        return data, "unicode"
+    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return decode(data)
+    declared = _codec(charset)
+    if declared is None and (m := _META_CHARSET.search(data[:4096])):
+        declared = _codec(m.group(1).decode("ascii"))
+    if declared is not None:
+        try:
+            return data.decode(declared), declared
+        except (UnicodeDecodeError, LookupError):
+            pass  # a wrong declaration is common; fall back to looking at the bytes
+    return decode(data)
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    """What the page's markup says about itself."""
+
+    url: str | None = None
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    published_at: str | None = None
+    site_name: str | None = None
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Extraction:
+    text: str
+    page: PageMeta = field(default_factory=PageMeta)
+
+
+def parse(html: str) -> Any | None:
+    """The page's element tree, or ``None`` when it holds no HTML."""
+    from trafilatura import load_html
+
+    try:
+        return load_html(html)
+    except (ValueError, TypeError):
+        return None
+
+
+def page_url(tree: Any) -> str | None:
+    """The page's canonical URL (``<link rel=canonical>`` or ``og:url``), if it says."""
+    for xpath in ('//link[@rel="canonical"]/@href', '//meta[@property="og:url"]/@content'):
+        found = tree.xpath(xpath)
+        if found and str(found[0]).strip().startswith(("http://", "https://")):
+            return str(found[0]).strip()
+    return None
+
+
+# Elements of trafilatura's output that end a line; everything else is inline.
+_BLOCKS = frozenset(
+    {"body", "p", "head", "quote", "list", "item", "table", "row", "code", "div", "graphic"}
+)
+
+
+def body_lines(body: Any) -> Iterator[str]:
+    """One line per block of trafilatura's XML body, white space collapsed."""
+    parts: list[str] = []
+
+    def flush() -> Iterator[str]:
+        line = " ".join("".join(parts).split())
+        parts.clear()
+        if line:
+            yield line
+
+    def walk(el: Any) -> Iterator[str]:
+        block = el.tag in _BLOCKS
+        if block or el.tag == "lb":
+            yield from flush()
+        if el.tag == "cell" and "".join(parts).strip():
+            parts.append(" | ")
+        if el.text:
+            parts.append(el.text)
+        for child in el:
+            yield from walk(child)
+        if block:
+            yield from flush()
+        if el.tail:
+            parts.append(el.tail)
+
+    yield from walk(body)
+    yield from flush()
+
+
+_DATE_PARAMS = {
+    "original_date": True,
+    "extensive_search": False,
+    "outputformat": "%Y-%m-%dT%H:%M:%S%z",
+}
+
+
+def extract(tree: Any, url: str | None, options: HtmlOptions) -> Extraction:
+    """The main text and metadata of a parsed page (trafilatura works on a copy)."""
+    from trafilatura import bare_extraction
+
+    document: Any = bare_extraction(
+        tree,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=options.include_tables,
+        favor_precision=options.favor_precision,
+        favor_recall=options.favor_recall,
+        prune_xpath=list(options.prune_xpath) or None,
+        date_extraction_params=_DATE_PARAMS,
+    )
+    if document is None:
+        return Extraction("")
+    body = getattr(document, "body", None)
+    text = "\n".join(body_lines(body)) if body is not None else (document.text or "")
+    return Extraction(text, _page_meta(document))
+
+
+def _split(values: Any) -> tuple[str, ...]:
+    out: list[str] = []
+    for value in values or ():
+        for part in str(value).split(","):
+            part = " ".join(part.split())
+            if part and part not in out:
+                out.append(part)
+    return tuple(out)
+
+
+def _brand(site_name: str | None, hostname: str | None) -> str | None:
+    """``KOMPAS.com`` / ``regional.kompas.com`` → ``kompas``: how a site names itself."""
+    for value in (hostname, site_name):
+        if value:
+            parts = [p for p in re.split(r"[.\s]+", value.lower()) if p]
+            generic = {"www", "com", "co", "id", "net", "org", "news", "online", "m"}
+            named = [p for p in parts if p not in generic]
+            if named:
+                return named[-1] if value is hostname else named[0]
+    return None
+
+
+def _page_meta(document: Any) -> PageMeta:
+    site_name = " ".join((document.sitename or "").split()) or None
+    title = " ".join((document.title or "").split()) or None
+    if site_name and (len(site_name) > 60 or (title and title in site_name)):
+        site_name = None  # some pages repeat the title as their site name
+    brand = _brand(site_name, document.hostname)
+    if title and brand:
+        # "Judul Berita - Kompas.com Regional" → "Judul Berita"
+        title = _strip_site_suffix(title, brand)
+    authors = tuple(
+        a
+        for a in (" ".join(part.split()) for part in re.split(r"[;,]", document.author or ""))
+        if a and not (brand and brand in a.lower()) and any(c.isalpha() for c in a)
+    )
+    return PageMeta(
+        url=document.url or None,
+        title=title,
+        authors=authors,
+        published_at=document.date or None,
+        site_name=site_name,
+        categories=_split(document.categories),
+        tags=_split(document.tags),
+    )
+
+
+_SUFFIX = re.compile(r"^(?P<title>.+?)\s+(?:[-|–—]|::)\s+(?P<site>[^-|–—:]{2,60})$")
+
+
+def _strip_site_suffix(title: str, brand: str) -> str:
+    m = _SUFFIX.match(title)
+    if m and brand in m.group("site").lower():
+        return m.group("title")
+    return title

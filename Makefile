@@ -7,9 +7,10 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 CORPUS ?= fixtures
 OUT    ?= out/corpus.jsonl
+REALPAGES ?= ../shared/realpages
 PIP    := $(BIN)/python -m pip --disable-pip-version-check
 
-.PHONY: help install install-dev clean-corpus test lint typecheck lock clean
+.PHONY: help install install-dev clean-corpus test lint typecheck lock clean eval
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -52,3 +53,6 @@ lock:  ## re-pin every dependency after a change to pyproject.toml
 
 clean:  ## remove out/ and caches (keeps .venv)
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache
+
+eval: install  ## score cleaner, trafilatura and jusText on ../shared/realpages; writes docs/quality.md
+	$(BIN)/python -m cleaner.evaluate --realpages $(REALPAGES) --write docs/quality.md

@@ -54,6 +54,8 @@ class Cleaned:
     hits: Counter[str] = field(default_factory=Counter)
     anchors: dict[str, int] = field(default_factory=dict)
     """Index in ``lines`` of the line each field rule matched (for ``relative_to``)."""
+    known: dict[str, str] = field(default_factory=dict)
+    """Fields known before the rules ran (from the page's markup), for heuristics."""
 
     @property
     def kept(self) -> list[Line]:
@@ -248,14 +250,20 @@ def apply_rules(doc: Cleaned, rules: OutletRules) -> None:
     for strip in rules.strip_suffixes:
         _apply_strip(doc, strip, slots, prefix=False)
     for heuristic in rules.heuristics:
-        values = doc.field_values()
+        values = {**doc.known, **doc.field_values()}
         for line in list(HEURISTICS[heuristic.name](doc.kept, values)):
             doc.remove(line, heuristic.id)
 
 
-def clean_lines(text: str, chain: Iterable[OutletRules]) -> Cleaned:
-    """Split ``text`` into lines and apply each rule file of ``chain`` in turn."""
-    doc = Cleaned(split_lines(text))
+def clean_lines(
+    text: str, chain: Iterable[OutletRules], known: dict[str, str] | None = None
+) -> Cleaned:
+    """Split ``text`` into lines and apply each rule file of ``chain`` in turn.
+
+    ``known`` holds fields already known from elsewhere (an HTML page's title): they are
+    not captured again, but heuristics see them (a line repeating that title goes).
+    """
+    doc = Cleaned(split_lines(text), known=dict(known or {}))
     for rules in chain:
         apply_rules(doc, rules)
     return doc

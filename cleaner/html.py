@@ -154,7 +154,7 @@ def extract(tree: Any, url: str | None, options: HtmlOptions) -> Extraction:
         return Extraction("")
     body = getattr(document, "body", None)
     text = "\n".join(body_lines(body)) if body is not None else (document.text or "")
-    return Extraction(text, _page_meta(document))
+    return Extraction(text, _page_meta(document, tree))
 
 
 def _split(values: Any) -> tuple[str, ...]:
@@ -179,7 +179,31 @@ def _brand(site_name: str | None, hostname: str | None) -> str | None:
     return None
 
 
-def _page_meta(document: Any) -> PageMeta:
+_TIME_XPATHS = (
+    '//meta[@property="article:published_time"]/@content',
+    '//meta[@property="og:article:published_time"]/@content',
+    '//meta[@itemprop="datePublished"]/@content',
+    '//meta[@name="publishdate" or @name="pubdate" or @name="content_PublishedDate"]/@content',
+    '//time[@itemprop="datePublished"]/@datetime',
+)
+_JSON_LD_PUBLISHED = re.compile(r'"datePublished"\s*:\s*"([^"]{10,40})"')
+_HAS_TIME = re.compile(r"\d{4}[-/]\d{2}[-/]\d{2}[T ]\d{2}:\d{2}")
+
+
+def published_time(tree: Any) -> str | None:
+    """The publication timestamp the markup declares, when it gives a time of day.
+
+    htmldate (through trafilatura) finds the right day but returns it at midnight for
+    several common markups (``article:published_time``, JSON-LD); this reads those
+    declarations directly so the time and zone survive.
+    """
+    candidates = [str(v) for xpath in _TIME_XPATHS for v in tree.xpath(xpath)]
+    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
+        candidates += _JSON_LD_PUBLISHED.findall(str(script))
+    return next((c.strip() for c in candidates if _HAS_TIME.match(c.strip())), None)
+
+
+def _page_meta(document: Any, tree: Any) -> PageMeta:
     site_name = " ".join((document.sitename or "").split()) or None
     title = " ".join((document.title or "").split()) or None
     if site_name and (len(site_name) > 60 or (title and title in site_name)):
@@ -193,11 +217,15 @@ def _page_meta(document: Any) -> PageMeta:
         for a in (" ".join(part.split()) for part in re.split(r"[;,]", document.author or ""))
         if a and not (brand and brand in a.lower()) and any(c.isalpha() for c in a)
     )
+    published = document.date or None
+    timed = published_time(tree)
+    if timed and (published is None or timed[:10].replace("/", "-") == published[:10]):
+        published = timed
     return PageMeta(
         url=document.url or None,
         title=title,
         authors=authors,
-        published_at=document.date or None,
+        published_at=published,
         site_name=site_name,
         categories=_split(document.categories),
         tags=_split(document.tags),

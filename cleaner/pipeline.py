@@ -172,7 +172,8 @@ class Cleaner:
         chain = [self.rulebook.generic]
         if prepared.detection.rules is not None:
             chain.insert(0, prepared.detection.rules)
-        return clean_lines(prepared.text, chain)
+        known = {"title": prepared.page.title} if prepared.page and prepared.page.title else {}
+        return clean_lines(prepared.text, chain, known)
 
     def _clean(self, doc: RawDocument) -> Result:
         prepared = self.prepare(doc)

@@ -245,10 +245,10 @@ class RuleFile(BaseModel):
         1, description="How many fingerprints must be found to claim a document."
     )
     max_line_chars: PositiveInt | None = Field(
-        None,
+        400,
         description="drop_lines, fields and drop_blocks leave lines longer than this alone "
         "(a block neither starts at nor crosses one): such a line is a paragraph, or a whole "
-        "page collapsed into one line, never a widget.",
+        "page collapsed into one line, never a widget. null switches the bound off.",
     )
     drop_blocks: list[DropBlock] = Field(default_factory=list)
     drop_lines: list[DropLine] = Field(default_factory=list)

@@ -163,7 +163,7 @@ def test_empty_optional_sections_default_to_nothing(tmp_path: Path) -> None:
     assert rules.rule_count == 0
     assert rules.domains == ()
     assert rules.min_fingerprints == 1
-    assert rules.max_line_chars is None
+    assert rules.max_line_chars == 400  # long lines are paragraphs unless a file says otherwise
 
 
 # --- errors name the file and the line --------------------------------------------------------

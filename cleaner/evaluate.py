@@ -227,6 +227,9 @@ def summary(rows: list[Row]) -> dict[str, dict[str, float]]:
     return out
 
 
+_MARKERS = "markers: cleaner / trafilatura / jusText"
+
+
 def render(rows: list[Row]) -> str:
     """The Markdown tables: per page, per outlet and overall."""
     lines = [
@@ -246,7 +249,7 @@ def render(rows: list[Row]) -> str:
         lines.append(f"| {row.page.path.name} | {row.page.outlet} | {' | '.join(cells)} | {mk} |")
     lines += [
         "",
-        "| outlet | pages | cleaner F1 | trafilatura F1 | jusText F1 | markers: cleaner / trafilatura / jusText |",
+        f"| outlet | pages | cleaner F1 | trafilatura F1 | jusText F1 | {_MARKERS} |",
     ]
     lines.append("| --- | --- | --- | --- | --- | --- |")
     outlets = sorted({r.page.outlet for r in html_rows})

@@ -89,6 +89,13 @@ def _short(lines: list[Line], limit: int | None) -> list[Line]:
 
 
 def _in_window(kept: list[Line], window: Window) -> list[Line]:
+    if window.after_leading:
+        classes = [LINE_CLASSES[name] for name in window.after_leading]
+        start = next(
+            (i for i, line in enumerate(kept) if not any(c(line.text) for c in classes)),
+            len(kept),
+        )
+        kept = kept[start:]
     if window.first is not None:
         return kept[: window.first]
     if window.last is not None:
@@ -212,9 +219,6 @@ def _relative(lines: list[Line], anchor: int, offset: int) -> list[Line]:
 
 
 def _apply_strip(doc: Cleaned, rule: CompiledLine, slots: _Slots, *, prefix: bool) -> None:
-    names = rule.pattern.groupindex
-    if names and all(name in doc.fields for name in names):
-        return
     window = _in_window(doc.kept, rule.window)
     for line in window if prefix else reversed(window):
         if rule.slot not in slots(line):

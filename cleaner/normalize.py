@@ -12,9 +12,19 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from collections.abc import Iterable
 
 import ftfy
 from charset_normalizer import from_bytes
+from ftfy.badness import is_bad
+from ftfy.chardata import (
+    CONTROL_CHARS,
+    DOUBLE_QUOTE_RE,
+    HTML_ENTITY_RE,
+    LIGATURES,
+    SINGLE_QUOTE_RE,
+    WIDTH_MAP,
+)
 
 from cleaner.config import RepairConfig
 
@@ -31,6 +41,18 @@ class DecodeError(ValueError):
     """The bytes are not text in any encoding we can tell."""
 
 
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """``utf-16-le`` or ``-be`` when most odd (or even) bytes are zero, as in Latin text."""
+    pairs = len(sample) // 2
+    if pairs < 4:
+        return None
+    if sample[1::2].count(0) > pairs * 0.6 and sample[0::2].count(0) < pairs * 0.1:
+        return "utf-16-le"
+    if sample[0::2].count(0) > pairs * 0.6 and sample[1::2].count(0) < pairs * 0.1:
+        return "utf-16-be"
+    return None
+
+
 _TEXT_CONTROLS = frozenset(b"\t\n\r\x0c")
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in _TEXT_CONTROLS) + b"\x7f"
 _MAX_NON_ASCII_FOR_CP1252 = 0.10
@@ -44,8 +66,11 @@ def decode(data: bytes) -> tuple[str, str]:
     for text that is mostly ASCII, Windows-1252 (the legacy encoding of Indonesian sites,
     and what browsers use for pages labelled ISO-8859-1), because charset-normalizer's
     guesses among single-byte Latin code pages are unreliable on short, mostly-ASCII
-    text (so is its guess for "Café – Menu"); and only then charset-normalizer. Bytes
-    with NULs or many control characters are binary, not text.
+    text (so is its guess for "Café – Menu"); and only then charset-normalizer.
+
+    UTF-16 without a byte-order mark is recognised by its zero bytes. Other bytes with
+    more than 1% NUL or control bytes are binary, not text; a few stray NULs in text
+    are fine (normalization removes them).
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -53,14 +78,19 @@ def decode(data: bytes) -> tuple[str, str]:
                 return data[len(bom) :].decode(encoding), encoding
             except UnicodeDecodeError as exc:
                 raise DecodeError(f"starts with a {encoding} byte-order mark but {exc}") from exc
+    sample = data[:65536]
+    if b"\0" in sample and (utf16 := _utf16_without_bom(sample)):
+        try:
+            return data.decode(utf16), utf16
+        except UnicodeDecodeError:
+            pass
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+    if controls > len(sample) * 0.01:
+        raise DecodeError("binary data: holds NUL or other control bytes")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    sample = data[:65536]
-    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
-    if b"\0" in sample or controls > len(sample) * 0.01:
-        raise DecodeError("binary data: holds NUL or other control bytes")
     non_ascii = len(sample) - len(sample.translate(None, bytes(range(128, 256))))
     # Latin text has its few non-ASCII bytes one at a time (an é, a “); multi-byte
     # encodings (GBK, Shift-JIS) come in runs, which Windows-1252 would turn to mush.
@@ -89,19 +119,78 @@ _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 # Line breaks ftfy leaves (or all of them, when fix_line_breaks is off). NEL (U+0085) is
 # not among them: in scraped text it is nearly always a Windows-1252 "…" that ftfy's
 # fix_c1_controls restores, or the last byte of mojibake that ftfy repairs.
+_MAX_REPAIR_ROUNDS = 3
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c]")
+
+
+def _char_class(codepoints: Iterable[int]) -> str:
+    return "".join(re.escape(chr(c)) for c in sorted(set(codepoints)))
+
+
+# Characters that one of ftfy's fixers (other than the mojibake repair) would change:
+# C1 controls, ftfy's control characters, ligatures, full- and half-width forms,
+# surrogates, the line breaks it unifies and terminal escapes.
+_FTFY_TOUCHES = re.compile(
+    "["
+    + _char_class(
+        [
+            *range(0x80, 0xA0),
+            *CONTROL_CHARS,
+            *LIGATURES,
+            *WIDTH_MAP,
+            *range(0xD800, 0xE000),
+            *map(ord, "\r\u2028\u2029\x1b"),
+        ]
+    )
+    + "]"
+)
+
+
+def needs_repair(text: str, repair: RepairConfig) -> bool:
+    """Whether ftfy (under ``repair``) could change ``text``: a cheap screen.
+
+    The costly part of ftfy, the mojibake repair, only acts on text its own ``is_bad``
+    flags; every other fixer acts on characters listed in ftfy's tables. Text that
+    trips none of those is returned unchanged by ftfy, so it skips the call (most
+    text does).
+    """
+    if text.isascii():
+        if "&" in text and repair.unescape_html is not False:
+            return "<" not in text or repair.unescape_html is True
+        return "\x1b" in text or _FTFY_TOUCHES.search(text) is not None
+    if repair.unescape_html is not False and "&" in text and HTML_ENTITY_RE.search(text):
+        return True
+    if repair.uncurl_quotes and (SINGLE_QUOTE_RE.search(text) or DOUBLE_QUOTE_RE.search(text)):
+        return True
+    return _FTFY_TOUCHES.search(text) is not None or is_bad(text)
+
+
+def _tidy(text: str) -> str:
+    """Remove invisible and control characters, unify line breaks and spaces."""
+    text = _LINE_BREAKS.sub("\n", text.translate(_DELETE))
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
 
 
 def normalize(text: str, repair: RepairConfig, fixer: ftfy.TextFixerConfig | None = None) -> str:
     """Repaired, normalized text: one paragraph a line, no trailing spaces.
 
     ``fixer`` is ``repair.to_ftfy()``, passed in by callers that normalize many texts so
-    it is built once.
+    it is built once. ftfy runs only when :func:`needs_repair` says it could change
+    something; since removing a stray control character or space can bring mojibake
+    together ("\x81ƒÜ" → "ƒÜ" → "Ć"), the screen and repair repeat (at most three
+    times) until the text is stable, so cleaning a cleaned text changes nothing.
     """
-    text = ftfy.fix_text(text, fixer or repair.to_ftfy())
-    text = _LINE_BREAKS.sub("\n", text)
-    text = text.translate(_DELETE)
+    fixer = fixer or repair.to_ftfy()
+    if needs_repair(text, repair):
+        text = ftfy.fix_text(text, fixer)
+    text = _tidy(text)
+    for _ in range(_MAX_REPAIR_ROUNDS - 1):
+        if not needs_repair(text, repair):
+            break
+        fixed = _tidy(ftfy.fix_text(text, fixer))
+        if fixed == text:
+            break
+        text = fixed
     if repair.normalization and not unicodedata.is_normalized(repair.normalization, text):
         text = unicodedata.normalize(repair.normalization, text)
-    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
-    return "\n".join(lines)
+    return text

@@ -98,11 +98,19 @@ class _Rule(BaseModel):
     within_last: PositiveInt | None = Field(
         None, description="Only look at the last N lines still kept when the rule runs."
     )
+    after_leading: list[LineClass] = Field(
+        default_factory=list,
+        description="With `within`: count the N lines from the first kept line that is not "
+        "of these classes (`[headline]` skips a title and subtitle: the window starts at "
+        "the first paragraph).",
+    )
 
     @model_validator(mode="after")
     def _one_window(self) -> _Rule:
         if self.within is not None and self.within_last is not None:
             raise ValueError("give `within` or `within_last`, not both")
+        if self.after_leading and self.within is None:
+            raise ValueError("`after_leading` goes with `within`")
         return self
 
 
@@ -307,6 +315,7 @@ class Origin:
 class Window:
     first: int | None = None
     last: int | None = None
+    after_leading: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -486,7 +495,7 @@ def compile_rule_file(path: Path, *, bundled: bool) -> OutletRules:
         return Origin(str(path), lines.get((section, index)))
 
     def window(rule: _Rule) -> Window:
-        return Window(rule.within, rule.within_last)
+        return Window(rule.within, rule.within_last, tuple(rule.after_leading))
 
     def rid(rule_id: str) -> str:
         return f"{outlet}/{rule_id}"

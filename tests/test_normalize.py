@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import codecs
+import unicodedata
 
+import ftfy
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleaner.config import RepairConfig
-from cleaner.normalize import DecodeError, decode, normalize
+from cleaner.normalize import DecodeError, decode, needs_repair, normalize
 
 TEXT = "Presiden “Jokowi” berkata: café buka – 20% lebih murah."
 # A paragraph of Indonesian news text in Windows-1252: mostly ASCII, a few typographic marks.
@@ -225,3 +229,35 @@ def test_normalize_fixes_latin_ligatures_and_full_width_letters() -> None:
 def test_normalize_accepts_a_prebuilt_ftfy_config() -> None:
     repair = RepairConfig()
     assert normalize("â€œHaloâ€\x9d", repair, repair.to_ftfy()) == "“Halo”"
+
+
+# The screen that lets most texts skip ftfy must never skip a text ftfy would change.
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    text=st.text(
+        alphabet=st.one_of(
+            st.characters(codec="utf-8"),
+            st.sampled_from(list("â€œ™Ã©Â\xa0\x85\x93\x94&;#<ﬁＡ\r\u2028\x1b")),
+        ),
+        max_size=60,
+    )
+)
+def test_the_repair_screen_misses_nothing_ftfy_would_fix(text: str) -> None:
+    config = RepairConfig()
+    if not needs_repair(text, config):
+        assert ftfy.fix_text(text, config.to_ftfy()) == unicodedata.normalize("NFC", text)
+
+
+def test_the_repair_screen_lets_clean_fixture_text_skip_ftfy() -> None:
+    from tests.conftest import FIXTURES
+
+    config = RepairConfig()
+    skipped = 0
+    for path in FIXTURES.rglob("*.txt"):
+        text = path.read_text(encoding="utf-8")
+        if not needs_repair(text, config):
+            skipped += 1
+            assert ftfy.fix_text(text, config.to_ftfy()) == text
+    assert skipped >= 5  # clean text with curly quotes and dashes needs no repair

@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 
 import cleaner.pipeline as pipeline
 from cleaner import Article, Cleaner, CleanerConfig, CleanerError, RawDocument, Reject, clean_text
+from cleaner.config import RepairConfig
 from cleaner.fixtures import discover, run_case
+from cleaner.normalize import normalize
 from tests.conftest import FIXTURES
 
 ARTICLE = (
@@ -176,3 +178,67 @@ def test_cleaning_an_articles_text_again_changes_nothing(cleaner: Cleaner, case:
         again = cleaner.clean_text(record["text"])
         assert isinstance(again, Article)
         assert again.text == record["text"]
+
+
+# Property tests over documents assembled from realistic pieces: article sentences,
+# the boilerplate the rules target, and arbitrary text.
+
+ARTICLE_LINES = [
+    "Pemerintah kota menambah jadwal kereta komuter mulai pekan depan.",
+    "“Kami sudah menghitung kebutuhannya,” kata Kepala Dinas Perhubungan.",
+    "Dia tewas.",
+    "“Tidak.”",
+    "1. Rusia bantu evakuasi warga",
+    "Harga cabai rawit di pasar tradisional naik dua kali lipat dalam sepekan terakhir.",
+    "Warga diminta tetap waspada terhadap banjir susulan.",
+    "Hak cipta lagu itu dipegang oleh label rekaman.",
+]
+BOILERPLATE_LINES = [
+    "Baca juga: Harga Emas Hari Ini Naik Tipis",
+    "BACA JUGA: Jadwal KRL Berubah",
+    "Populer",
+    "Terpopuler",
+    "Rabu, 24 Desember 2025 | 07:26",
+    "Berita Terkait",
+    "Copyright © 2024 Contoh Media",
+    "All Rights Reserved",
+    "A A A",
+    "loading...",
+    "Ilustrasi/Net",
+    "Warga melintas di jalan yang tergenang. Foto/REUTERS",
+    "(mas)",
+    "JAKARTA - Polisi menutup jalan protokol selama perayaan.",
+    "Dapatkan berita terkini dan kejutan menarik dari Contoh.com, Klik Disini untuk daftar!",
+    "Selengkapnya",
+]
+PIECES = st.one_of(
+    st.sampled_from(ARTICLE_LINES),
+    st.sampled_from(BOILERPLATE_LINES),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=80),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines=st.lists(PIECES, min_size=1, max_size=25))
+def test_every_output_line_comes_from_the_input(lines: list[str]) -> None:
+    """Lines are kept, removed or shortened (a lead-in or sign-off cut), never made up:
+    every output line is part of a line of the repaired input."""
+    text = "\n".join(lines)
+    outcome = _shared().clean_text(text)
+    if isinstance(outcome, Reject):
+        assert outcome.reason != "internal_error", outcome.detail
+        return
+    repaired = normalize(text, RepairConfig()).split("\n")
+    for line in outcome.text.split("\n"):
+        assert any(line in source for source in repaired), line
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines=st.lists(PIECES, min_size=1, max_size=25))
+def test_cleaning_is_idempotent(lines: list[str]) -> None:
+    outcome = _shared().clean_text("\n".join(lines))
+    if isinstance(outcome, Reject):
+        return
+    again = _shared().clean_text(outcome.text)
+    assert isinstance(again, Article)
+    assert again.text == outcome.text

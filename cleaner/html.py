@@ -167,16 +167,34 @@ def _split(values: Any) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _brand(site_name: str | None, hostname: str | None) -> str | None:
-    """``KOMPAS.com`` / ``regional.kompas.com`` → ``kompas``: how a site names itself."""
-    for value in (hostname, site_name):
-        if value:
-            parts = [p for p in re.split(r"[.\s]+", value.lower()) if p]
-            generic = {"www", "com", "co", "id", "net", "org", "news", "online", "m"}
-            named = [p for p in parts if p not in generic]
-            if named:
-                return named[-1] if value is hostname else named[0]
-    return None
+_GENERIC_NAME_PARTS = frozenset(
+    {"www", "m", "com", "co", "id", "net", "org", "or", "news", "online"}
+)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\W+", "", text.casefold())
+
+
+def _brands(site_name: str | None, hostname: str | None) -> set[str]:
+    """How a site names itself, squashed: ``regional.kompas.com`` and ``KOMPAS.com`` →
+    ``kompas``; ``idntimes.com`` and ``IDN Times`` → ``idntimes``."""
+    brands = set()
+    if hostname:
+        labels = [p for p in hostname.lower().split(".") if p and p not in _GENERIC_NAME_PARTS]
+        if labels:
+            brands.add(_squash(labels[-1]))
+    if site_name:
+        words = re.split(r"[\s.]+", site_name.casefold())
+        squashed = _squash("".join(w for w in words if w not in _GENERIC_NAME_PARTS))
+        if squashed:
+            brands.add(squashed)
+    return {b for b in brands if len(b) >= 3}
+
+
+def _names_site(text: str, brands: set[str]) -> bool:
+    squashed = _squash(text)
+    return any(brand in squashed for brand in brands)
 
 
 _TIME_XPATHS = (
@@ -208,14 +226,14 @@ def _page_meta(document: Any, tree: Any) -> PageMeta:
     title = " ".join((document.title or "").split()) or None
     if site_name and (len(site_name) > 60 or (title and title in site_name)):
         site_name = None  # some pages repeat the title as their site name
-    brand = _brand(site_name, document.hostname)
-    if title and brand:
+    brands = _brands(site_name, document.hostname)
+    if title and brands:
         # "Judul Berita - Kompas.com Regional" → "Judul Berita"
-        title = _strip_site_suffix(title, brand)
+        title = _strip_site_suffix(title, brands)
     authors = tuple(
         a
         for a in (" ".join(part.split()) for part in re.split(r"[;,]", document.author or ""))
-        if a and not (brand and brand in a.lower()) and any(c.isalpha() for c in a)
+        if a and not _names_site(a, brands) and any(c.isalpha() for c in a)
     )
     published = document.date or None
     timed = published_time(tree)
@@ -235,8 +253,8 @@ def _page_meta(document: Any, tree: Any) -> PageMeta:
 _SUFFIX = re.compile(r"^(?P<title>.+?)\s+(?:[-|–—]|::)\s+(?P<site>[^-|–—:]{2,60})$")
 
 
-def _strip_site_suffix(title: str, brand: str) -> str:
+def _strip_site_suffix(title: str, brands: set[str]) -> str:
     m = _SUFFIX.match(title)
-    if m and brand in m.group("site").lower():
+    if m and _names_site(m.group("site"), brands):
         return m.group("title")
     return title

@@ -35,13 +35,7 @@ import orjson
 from cleaner.config import ReadConfig
 from cleaner.errors import InputError
 from cleaner.models import RawDocument, Reject, Skip
-from cleaner.streams import (
-    TooLargeError,
-    TruncatedInputError,
-    bounded_lines,
-    decompressed,
-    read_bounded,
-)
+from cleaner.streams import TooLargeError, bounded_lines, damage, decompressed, read_bounded
 
 STDIN = "-"
 Format = Literal["text", "html", "jsonl", "warc"]
@@ -141,12 +135,18 @@ def read_stream(
     stream: BinaryIO, source: str, fmt: Format | None, config: ReadConfig
 ) -> Iterator[Unit]:
     """The units of one opened input."""
-    try:
-        content = decompressed(stream)
-        fmt = fmt or sniff(content.peek(4096))
-        yield from READERS[fmt](content, source, config.max_unit_bytes)
-    except TruncatedInputError as exc:
-        yield Reject(source=source, reason="truncated_archive", detail=str(exc))
+    content = decompressed(stream)
+    fmt = fmt or sniff(content.peek(4096))
+    reported = False
+    for unit in READERS[fmt](content, source, config.max_unit_bytes):
+        reported = reported or (isinstance(unit, Reject) and unit.reason == "truncated_archive")
+        yield unit
+    if not reported and (problem := damage(content)):
+        yield Reject(
+            source=source,
+            reason="truncated_archive",
+            detail=f"{problem}; every unit before the damage was read",
+        )
 
 
 def read_input(item: InputFile, config: ReadConfig) -> Iterator[Unit]:
@@ -188,6 +188,9 @@ def read_whole(
     except TooLargeError as exc:
         yield _too_large(source, exc)
         return
+    if problem := damage(stream):  # a document cut short is not the document
+        yield Reject(source=source, reason="truncated_archive", detail=problem)
+        return
     yield RawDocument(source=source, data=data, kind=kind)
 
 
@@ -199,6 +202,10 @@ def read_jsonl(stream: BinaryIO, source: str, limit: int) -> Iterator[Unit]:
     """JSON Lines: each line one record with ``text`` or ``html``."""
     for number, line in enumerate(bounded_lines(stream, limit), 1):
         where = f"{source}:{number}"
+        if number == 1 and line is not None:
+            line = line.removeprefix(b"\xef\xbb\xbf")  # orjson refuses a byte-order mark
+        if line is not None and not line.endswith(b"\n") and damage(stream):
+            return  # the line the damage cut off: the archive's reject stands for it
         if line is None:
             yield _too_large(where, TooLargeError(f"line longer than the {limit:,}-byte limit"))
         elif not line.strip():

@@ -2,16 +2,19 @@
 
 gzip (including the multi-member ``.warc.gz`` kind) and zstd are recognised by their
 magic bytes, whatever the file is called. The decompressing stream hands out every byte
-it could decompress and only then raises :class:`TruncatedInputError`, so a reader keeps
-every record that came before the damage. (Python's ``GzipFile`` and warcio both lose
-or silently drop data at a truncated end.)
+it could decompress, then ends and records the damage (see :func:`damage`), so a reader
+keeps every record that came before it and the damage is reported once, as a reject.
+(Python's ``GzipFile`` loses what it had read when it meets a truncated end; warcio and
+zstandard's stream reader end silently.) Decompression is bounded: gzip never inflates
+more than a read asks for, zstd gets small slices of input, so a bomb costs little
+memory before the unit's size bound rejects it.
 """
 
 from __future__ import annotations
 
 import io
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any, BinaryIO, cast
 
 import zstandard
@@ -21,76 +24,103 @@ ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 _CHUNK = 1 << 16
 
 
-class TruncatedInputError(Exception):
-    """The compressed stream ended in the middle of a member or frame, or is corrupt."""
-
-
 class TooLargeError(Exception):
     """A unit is larger than the configured bound."""
 
 
-class _Decompressing(io.RawIOBase):
-    """A raw stream of the decompressed bytes of ``source``, member after member."""
+_ZSTD_SLICE = 1024
+"""Compressed bytes handed to zstd at a time. zstd cannot bound one call's output, and a
+byte of a crafted frame can expand to some 32 KiB, so small slices keep a bomb's
+memory in check (1 KiB: at most ~32 MiB per call); ordinary text costs little more."""
 
-    def __init__(self, source: BinaryIO, new: Callable[[], Any], name: str) -> None:
+
+class _Decompressing(io.RawIOBase):
+    """A raw stream of the decompressed bytes of ``source``, member after member.
+
+    It never raises for damaged input: it hands out everything it could decompress,
+    then reports end of stream and sets :attr:`damage` to what went wrong.
+    """
+
+    def __init__(self, source: BinaryIO, kind: str) -> None:
         self._source = source
-        self._new = new
-        self._name = name
-        self._obj = new()
+        self._kind = kind
+        self._obj = self._new()
+        self._input = b""  # zstd: compressed bytes not yet handed to the decompressor
         self._pending = b""
-        self._started = False  # the current member has received input
+        self._started = False  # the current member or frame has received input
+        self.damage: str | None = None
+
+    def _new(self) -> Any:
+        if self._kind == "gzip":
+            return zlib.decompressobj(wbits=31)
+        return zstandard.ZstdDecompressor().decompressobj()
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
         while not self._pending:
-            if self._obj.eof:
-                rest = self._obj.unused_data
-                self._obj = self._new()
-                self._started = False
-                if rest:
-                    self._feed(rest)
-                    continue
-            chunk = self._source.read(_CHUNK)
-            if not chunk:
-                if self._started and not self._obj.eof:
-                    raise TruncatedInputError(f"{self._name} data ends in the middle of a stream")
+            try:
+                out = self._step(len(buffer))
+            except (zlib.error, zstandard.ZstdError) as exc:
+                self.damage = f"corrupt {self._kind} data: {exc}"
                 return 0
-            self._feed(chunk)
+            if out is None:
+                return 0
+            self._pending = out
         n = min(len(buffer), len(self._pending))
         buffer[:n] = self._pending[:n]
         self._pending = self._pending[n:]
         return n
 
-    def _feed(self, chunk: bytes) -> None:
+    def _step(self, size: int) -> bytes | None:
+        """Some decompressed bytes (maybe none yet), or ``None`` at the end."""
+        obj = self._obj
+        if obj.eof:
+            rest = obj.unused_data + self._input
+            self._obj, self._input, self._started = self._new(), b"", False
+            if rest.strip(b"\0"):  # zero padding after the last member is harmless
+                return self._feed(rest, size)
+        if self._kind == "gzip" and obj.unconsumed_tail:
+            return bytes(obj.decompress(obj.unconsumed_tail, size))
+        if self._input:
+            return self._feed(b"", size)
+        chunk = self._source.read(_CHUNK)
+        if not chunk:
+            if self._started and not self._obj.eof:
+                self.damage = f"{self._kind} data ends in the middle of a stream"
+            return None
+        return self._feed(chunk, size)
+
+    def _feed(self, data: bytes, size: int) -> bytes:
         self._started = True
-        try:
-            self._pending += self._obj.decompress(chunk)
-        except (zlib.error, zstandard.ZstdError) as exc:
-            raise TruncatedInputError(f"corrupt {self._name} data: {exc}") from None
-
-
-def _gzip() -> Any:
-    return zlib.decompressobj(wbits=31)
-
-
-def _zstd() -> Any:
-    return zstandard.ZstdDecompressor().decompressobj()
+        if self._kind == "gzip":
+            return bytes(self._obj.decompress(data, size))  # at most ``size`` bytes out
+        self._input += data
+        piece, self._input = self._input[:_ZSTD_SLICE], self._input[_ZSTD_SLICE:]
+        return bytes(self._obj.decompress(piece))
 
 
 def decompressed(stream: BinaryIO) -> io.BufferedReader:
     """``stream`` itself, or its decompressed content if it starts with gzip or zstd magic.
 
-    The result supports ``peek`` and ``readline``.
+    The result supports ``peek`` and ``readline``; :func:`damage` tells afterwards
+    whether the compressed data was cut short or corrupt.
     """
     buffered: Any = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)
     head = buffered.peek(4)[:4]
     if head.startswith(GZIP_MAGIC):
-        return io.BufferedReader(_Decompressing(buffered, _gzip, "gzip"), _CHUNK)
+        return io.BufferedReader(_Decompressing(buffered, "gzip"), _CHUNK)
     if head.startswith(ZSTD_MAGIC):
-        return io.BufferedReader(_Decompressing(buffered, _zstd, "zstd"), _CHUNK)
+        return io.BufferedReader(_Decompressing(buffered, "zstd"), _CHUNK)
     return cast(io.BufferedReader, buffered)
+
+
+def damage(stream: BinaryIO) -> str | None:
+    """What was wrong with the compressed data behind ``stream``, once it has been read to
+    its end; ``None`` when nothing (or when it is not compressed)."""
+    raw = getattr(stream, "raw", None)
+    return raw.damage if isinstance(raw, _Decompressing) else None
 
 
 def read_bounded(stream: BinaryIO, limit: int) -> bytes:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import gzip
+import io
 import json
 import os
 import stat
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import zstandard
 
+from cleaner.cli import rejects_path_for
 from cleaner.models import Reject
 from cleaner.write import JsonlWriter
 
@@ -158,3 +163,76 @@ def test_path_none_abort_keeps_what_was_already_written(
     writer.write(_reject(1))
     writer.abort()
     assert json.loads(capsys.readouterr().out)["source"] == "berita-1.txt"
+
+
+# --- compressed output ----------------------------------------------------------------------
+
+
+def test_gz_path_is_written_as_gzip(tmp_path: Path) -> None:
+    target = tmp_path / "out.jsonl.gz"
+    with JsonlWriter(target) as writer:
+        writer.write(_reject(1))
+        writer.write(_reject(2))
+    raw = target.read_bytes()
+    assert raw[:2] == b"\x1f\x8b"
+    lines = gzip.decompress(raw).decode("utf-8").splitlines()
+    assert [json.loads(line)["source"] for line in lines] == ["berita-1.txt", "berita-2.txt"]
+    assert json.loads(lines[0])["detail"] == "“rusak” – tidak terbaca"
+
+
+def test_gz_output_is_byte_identical_across_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outputs = []
+    for run, clock in (("satu", 1_700_000_000.0), ("dua", 1_800_000_000.0)):
+        monkeypatch.setattr(time, "time", lambda clock=clock: clock)  # runs on different days
+        target = tmp_path / run / "out.jsonl.gz"
+        with JsonlWriter(target) as writer:
+            for n in range(50):
+                writer.write(_reject(n))
+        outputs.append(target.read_bytes())
+    assert outputs[0] == outputs[1]
+    header = outputs[0][:10]
+    assert header[4:8] == b"\x00\x00\x00\x00"  # MTIME field: no timestamp
+    assert not header[3] & 0x08  # FLG.FNAME unset: no file name stored
+
+
+def test_zst_path_is_written_as_zstd(tmp_path: Path) -> None:
+    target = tmp_path / "out.jsonl.zst"
+    with JsonlWriter(target) as writer:
+        writer.write(_reject(1))
+        writer.write(_reject(2))
+    raw = target.read_bytes()
+    assert raw[:4] == b"\x28\xb5\x2f\xfd"
+    reader = zstandard.ZstdDecompressor().stream_reader(io.BytesIO(raw))
+    lines = reader.read().decode("utf-8").splitlines()
+    assert [json.loads(line)["source"] for line in lines] == ["berita-1.txt", "berita-2.txt"]
+
+
+def test_compressed_output_with_no_records_is_a_valid_empty_stream(tmp_path: Path) -> None:
+    gz, zst = tmp_path / "kosong.jsonl.gz", tmp_path / "kosong.jsonl.zst"
+    for target in (gz, zst):
+        with JsonlWriter(target):
+            pass
+    assert gzip.decompress(gz.read_bytes()) == b""
+    assert zstandard.ZstdDecompressor().stream_reader(io.BytesIO(zst.read_bytes())).read() == b""
+
+
+def test_aborted_compressed_output_leaves_nothing(tmp_path: Path) -> None:
+    writer = JsonlWriter(tmp_path / "out.jsonl.gz")
+    writer.write(_reject(1))
+    writer.abort()
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("output", "rejects"),
+    [
+        ("out/c.jsonl.gz", "out/c.rejects.jsonl.gz"),
+        ("out/c.jsonl.zst", "out/c.rejects.jsonl.zst"),
+        ("out/c.jsonl", "out/c.rejects.jsonl"),
+        ("c.ndjson.gz", "c.rejects.jsonl.gz"),
+    ],
+)
+def test_rejects_path_keeps_the_compression_suffix(output: str, rejects: str) -> None:
+    assert rejects_path_for(Path(output)) == Path(rejects)

@@ -209,3 +209,33 @@ def test_closed_pipe_ends_quietly(tmp_path: Path) -> None:
     )
     assert len(proc.stdout.splitlines()) == 1
     assert proc.stderr == b""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="needs POSIX signals")
+def test_an_interrupted_run_leaves_no_file_that_looks_whole(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    text = next((FIXTURES / "sindonews").glob("0*.txt")).read_text(encoding="utf-8")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i in range(4000):
+        (corpus / f"{i:05d}.txt").write_text(text.replace("Armenia", f"Armenia {i}"), "utf-8")
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cleaner", "clean", str(corpus), "-o", str(out / "c.jsonl")],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while not list(out.glob(".c.jsonl.*.tmp")) and time.monotonic() < deadline:
+        time.sleep(0.02)  # wait until the run is writing
+    time.sleep(0.2)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert b"Traceback" not in err
+    assert b"interrupted" in err
+    assert not (out / "c.jsonl").exists()
+    assert list(out.iterdir()) == []  # no temporary file left behind either

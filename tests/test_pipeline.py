@@ -242,3 +242,105 @@ def test_cleaning_is_idempotent(lines: list[str]) -> None:
     again = _shared().clean_text(outcome.text)
     assert isinstance(again, Article)
     assert again.text == outcome.text
+
+
+# Where sources disagree: the input record, then the outlet's rules, then the page's
+# markup, then the generic rules.
+
+PAGE = """<html><head><title>Judul dari Markup - Kabar Contoh</title>
+<meta property="og:site_name" content="Kabar Contoh">
+<meta property="article:published_time" content="2024-03-01T09:15:00+07:00">
+<meta name="author" content="Rina Kusuma"></head>
+<body><article><h1>Judul dari Markup</h1>
+<p>Judul Versi Teks Yang Lain</p>
+<p>BANDUNG - Hujan deras sejak sore membuat beberapa ruas jalan di pusat kota tergenang air.</p>
+<p>Petugas dinas pekerjaan umum dikerahkan untuk membersihkan saluran yang tersumbat sampah.</p>
+</article></body></html>"""
+
+
+def test_page_markup_beats_the_generic_rules() -> None:
+    result = _shared().clean_html(PAGE, url="https://kabar-contoh.id/a/1")
+    assert isinstance(result, Article)
+    # generic/headline would take the line above the dateline; the markup's title wins
+    assert result.title == "Judul dari Markup"
+    assert result.published_at is not None
+    assert result.published_at.isoformat() == "2024-03-01T09:15:00+07:00"
+    assert result.authors == ["Rina Kusuma"]
+    assert result.dateline == "BANDUNG"
+
+
+def test_outlet_rules_beat_the_page_markup(tmp_path: Path) -> None:
+    (tmp_path / "kabarcontoh.yaml").write_text(
+        "name: Kabar Contoh\ndomains: [kabar-contoh.id]\nstrip_prefixes:\n"
+        "  - id: dateline\n    pattern: '(?P<dateline>[A-Z]+) - '\n"
+        "fields:\n  - id: title\n    relative_to: dateline\n    offset: -1\n"
+        "    pattern: '(?P<title>.+)$'\n",
+        encoding="utf-8",
+    )
+    cleaner = Cleaner(CleanerConfig(rules_dirs=(tmp_path,)))
+    result = cleaner.clean_html(PAGE, url="https://kabar-contoh.id/a/1")
+    assert isinstance(result, Article)
+    assert result.outlet == "kabarcontoh"
+    assert result.title == "Judul Versi Teks Yang Lain"
+    assert result.authors == ["Rina Kusuma"]  # the rules gave none: markup fills in
+
+
+def test_the_input_record_beats_everything() -> None:
+    doc = RawDocument(
+        source="dump.jsonl:1",
+        data=PAGE,
+        url="https://kabar-contoh.id/a/1",
+        kind="html",
+        meta={"published_at": "2024-03-02 10:00", "id": "k-1"},
+    )
+    result = _shared().clean(doc)
+    assert isinstance(result, Article)
+    assert result.published_at is not None
+    assert result.published_at.isoformat() == "2024-03-02T10:00:00+07:00"
+    assert result.id == "k-1"
+
+
+def test_an_outlet_named_by_the_input_record_is_used_and_an_unknown_one_noted() -> None:
+    named = RawDocument(source="x:1", data=ARTICLE, meta={"outlet": "rmol"})
+    result = _shared().clean(named)
+    assert isinstance(result, Article)
+    assert (result.outlet, result.cleaning.detected_by) == ("rmol", "input")
+    unknown = RawDocument(source="x:2", data=ARTICLE, meta={"outlet": "koran-antah"})
+    result = _shared().clean(unknown)
+    assert isinstance(result, Article)
+    assert result.outlet is None
+    assert result.cleaning.warnings == ["outlet: no rule file for 'koran-antah'; detected instead"]
+
+
+def test_a_rule_files_html_options_apply_to_its_outlets_pages(tmp_path: Path) -> None:
+    page = PAGE.replace(
+        "</article>",
+        '<div class="terkait"><p>Berita lain yang cukup panjang untuk dianggap isi oleh '
+        "ekstraktor dan tidak boleh ikut masuk ke dalam teks artikel ini.</p></div></article>",
+    )
+    (tmp_path / "kabarcontoh.yaml").write_text(
+        "name: Kabar Contoh\ndomains: [kabar-contoh.id]\n"
+        "html:\n  prune_xpath: ['//div[@class=\"terkait\"]']\n",
+        encoding="utf-8",
+    )
+    plain = _shared().clean_html(page, url="https://kabar-contoh.id/a/1")
+    pruned = Cleaner(CleanerConfig(rules_dirs=(tmp_path,))).clean_html(
+        page, url="https://kabar-contoh.id/a/1"
+    )
+    assert isinstance(plain, Article) and isinstance(pruned, Article)
+    assert "Berita lain" in plain.text
+    assert "Berita lain" not in pruned.text
+
+
+def test_cleaning_never_opens_a_network_connection(monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the cleaner tried to reach the network")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    cleaner = Cleaner()
+    assert isinstance(cleaner.clean_html(PAGE, url="https://kabar-contoh.id/a/1"), Article)
+    assert isinstance(cleaner.clean_text("Senin, 5 Nop 2019 pukul 10.30\n" + ARTICLE), Article)

@@ -635,3 +635,10 @@ def test_a_catastrophic_pattern_cannot_hang_a_run(tmp_path: Path) -> None:
 def test_look_arounds_are_refused_with_the_reason(tmp_path: Path) -> None:
     error = load_error(tmp_path, "name: Demo\ndrop_lines:\n  - id: x\n    pattern: 'a(?=b)'\n")
     assert_points_at(error, tmp_path / "demo.yaml", {4}, "invalid perl operator")
+
+
+def test_rule_files_are_read_with_a_safe_loader(tmp_path: Path) -> None:
+    body = "name: !!python/object/apply:os.system ['echo pwned']\n"
+    error = load_error(tmp_path, body)
+    assert error.line == 1
+    assert "not valid YAML" in error.message

@@ -2,8 +2,9 @@
 
 The text is split into lines (one paragraph a line; blank lines carry nothing and are
 set aside). The outlet's rules run first, then the generic ones, each file in a fixed
-order: ``drop_blocks``, ``drop_lines``, ``strip_prefixes``, ``fields``,
-``strip_suffixes``, ``heuristics``. A line is never deleted, only marked with the id of
+order: ``drop_blocks``, ``drop_lines``, ``inline_spans``, ``strip_prefixes``,
+``fields``, ``strip_suffixes``, ``heuristics``; an outlet's template versions run
+right after its own rules. A line is never deleted, only marked with the id of
 the rule that removed it, so a run can count rule hits and ``cleaner explain`` can show
 every decision.
 """
@@ -13,7 +14,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date, timedelta, timezone
 
+from cleaner.dates import parse_date
 from cleaner.heuristics import HEURISTICS, LINE_CLASSES
 from cleaner.rules import (
     CompiledBlock,
@@ -71,6 +74,17 @@ class Cleaned:
     def remove(self, line: Line, rule: str) -> None:
         line.removed_by = rule
         self.hits[rule] += 1
+
+    def cut(self, line: Line, start: int, end: int, rule: str) -> None:
+        """Cut ``line.text[start:end]`` out of a line; a line left empty is removed."""
+        text = line.text
+        line.stripped.append((rule, text[start:end]))
+        left, right = text[:start].rstrip(), text[end:].lstrip()
+        line.text = f"{left} {right}" if left and right else left or right
+        if line.text:
+            self.hits[rule] += 1
+        else:
+            self.remove(line, rule)
 
     def capture(self, groups: dict[str, str | None], rule: str, line: Line) -> None:
         for name, value in groups.items():
@@ -218,6 +232,28 @@ def _relative(lines: list[Line], anchor: int, offset: int) -> list[Line]:
     return []
 
 
+def _apply_spans(doc: Cleaned, rules: OutletRules) -> None:
+    """Cut every occurrence of each inline span pattern out of the kept lines."""
+    for line in doc.kept:
+        matched = rules.span_set.match(line.text)
+        for rule in rules.inline_spans:
+            if rule.slot not in matched:
+                continue
+            cut_group = rule.pattern.groupindex.get("cut", 0)
+            pos = 0
+            while line.removed_by is None and (m := rule.pattern.search(line.text, pos)):
+                start, end = m.start(cut_group), m.end(cut_group)
+                if end <= start:  # nothing to cut here; look further on
+                    pos = m.end() + 1 if m.end() == m.start() else m.end()
+                    if pos > len(line.text):
+                        break
+                    continue
+                fields = {k: v for k, v in m.groupdict().items() if k != "cut"}
+                doc.capture(fields, rule.id, line)
+                doc.cut(line, start, end, rule.id)
+                pos = start
+
+
 def _apply_strip(doc: Cleaned, rule: CompiledLine, slots: _Slots, *, prefix: bool) -> None:
     window = _in_window(doc.kept, rule.window)
     for line in window if prefix else reversed(window):
@@ -247,6 +283,8 @@ def apply_rules(doc: Cleaned, rules: OutletRules) -> None:
         _apply_block(doc, block, slots, limit)
     if rules.drop_lines:
         _apply_drops(doc, rules, slots, limit)
+    if rules.inline_spans:
+        _apply_spans(doc, rules)
     for strip in rules.strip_prefixes:
         _apply_strip(doc, strip, slots, prefix=True)
     for field_rule in rules.fields:
@@ -254,9 +292,21 @@ def apply_rules(doc: Cleaned, rules: OutletRules) -> None:
     for strip in rules.strip_suffixes:
         _apply_strip(doc, strip, slots, prefix=False)
     for heuristic in rules.heuristics:
-        values = {**doc.known, **doc.field_values()}
-        for line in list(HEURISTICS[heuristic.name](doc.kept, values)):
-            doc.remove(line, heuristic.id)
+        HEURISTICS[heuristic.name](doc, heuristic)
+    if rules.versions:
+        day = _article_day(doc)
+        for version in rules.versions:
+            if version.covers(day):
+                apply_rules(doc, version.rules)
+
+
+def _article_day(doc: Cleaned) -> date | None:
+    """The article's publication day as known so far (for choosing template versions)."""
+    raw = doc.known.get("published_at") or doc.field_values().get("published_at")
+    if not raw:
+        return None
+    parsed = parse_date(raw, timezone(timedelta(hours=7)))
+    return parsed.date() if parsed else None
 
 
 def clean_lines(

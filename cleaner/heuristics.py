@@ -12,11 +12,12 @@ place where behaviour is switched on and tuned:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from cleaner.apply import Line
+    from cleaner.apply import Cleaned
+    from cleaner.rules import CompiledHeuristic
 
 _DAY = r"(?:Senin|Selasa|Rabu|Kamis|Jumat|Jum'at|Sabtu|Minggu|Ahad)"
 _MONTH_WORD = r"[^\W\d_]{3,9}\.?"
@@ -66,27 +67,27 @@ def _fold(text: str) -> str:
     return _FOLD.sub(" ", text).strip().casefold()
 
 
-def title_echo(lines: Iterable[Line], fields: dict[str, str]) -> Iterator[Line]:
-    """Lines that repeat the title, whole or cut short with an ellipsis.
+def title_echo(doc: Cleaned, rule: CompiledHeuristic) -> None:
+    """Remove lines that repeat the title, whole or cut short with an ellipsis.
 
     Pages often print the title twice (in a breadcrumb, or truncated above the photo:
     ``Meski Sekutu Rusia,...``). Once the title is a field, those copies are noise.
     """
-    title = fields.get("title")
+    title = doc.fields["title"].value if "title" in doc.fields else doc.known.get("title")
     if not title:
         return
     folded_title = _fold(title)
-    for line in lines:
+    for line in doc.kept:
         text = line.text
         if _fold(text) == folded_title:
-            yield line
+            doc.remove(line, rule.id)
         elif text.endswith(("...", "…")):
             stem = _fold(text.rstrip(".… "))
             if len(stem) >= 8 and folded_title.startswith(stem):
-                yield line
+                doc.remove(line, rule.id)
 
 
-Heuristic = Callable[["Iterable[Line]", dict[str, str]], Iterator["Line"]]
+Heuristic = Callable[["Cleaned", "CompiledHeuristic"], None]
 
 HEURISTICS: dict[str, Heuristic] = {
     "title-echo": title_echo,

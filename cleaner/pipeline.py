@@ -70,6 +70,8 @@ class Prepared:
     detection: Detection
     page: html.PageMeta | None = None
     warnings: list[str] = field(default_factory=list)
+    given_date: str | None = None
+    """The input record's own ``published_at``."""
 
 
 class Cleaner:
@@ -140,7 +142,8 @@ class Cleaner:
             return self._reject(doc, "undecodable", str(exc))
         text = normalize(text, self.config.repair, self._fixer)
         detection = self._detect(text, doc.url, doc, warnings)
-        return Prepared(text, encoding, doc.url, detection, warnings=warnings)
+        given = doc.meta.get("published_at")
+        return Prepared(text, encoding, doc.url, detection, warnings=warnings, given_date=given)
 
     def _prepare_html(self, doc: RawDocument, warnings: list[str]) -> Prepared | Reject:
         try:
@@ -165,15 +168,28 @@ class Cleaner:
                 doc, "no_main_text", "trafilatura found no main text in the page", detection.outlet
             )
         url = doc.url or extraction.page.url or url
-        return Prepared(text, encoding, url, detection, extraction.page, warnings)
+        given = doc.meta.get("published_at")
+        return Prepared(text, encoding, url, detection, extraction.page, warnings, given)
 
     def apply(self, prepared: Prepared) -> Cleaned:
         """Stage 4: the outlet's rules, then the generic ones."""
         chain = [self.rulebook.generic]
         if prepared.detection.rules is not None:
             chain.insert(0, prepared.detection.rules)
-        known = {"title": prepared.page.title} if prepared.page and prepared.page.title else {}
-        return clean_lines(prepared.text, chain, known)
+        return clean_lines(prepared.text, chain, self._known(prepared))
+
+    @staticmethod
+    def _known(prepared: Prepared) -> dict[str, str]:
+        """Fields known before the rules run: the page's title and date, the input's date."""
+        known: dict[str, str] = {}
+        if prepared.given_date:
+            known["published_at"] = prepared.given_date
+        if prepared.page is not None:
+            if prepared.page.title:
+                known["title"] = prepared.page.title
+            if prepared.page.published_at:
+                known.setdefault("published_at", prepared.page.published_at)
+        return known
 
     def _clean(self, doc: RawDocument) -> Result:
         prepared = self.prepare(doc)

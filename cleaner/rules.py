@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -62,12 +63,12 @@ def _valid_regex(pattern: str) -> str:
     return pattern
 
 
-def _field_groups(pattern: str) -> str:
-    unknown = set(compile_pattern(pattern).groupindex) - FIELD_NAMES
+def _field_groups(pattern: str, also: frozenset[str] = frozenset()) -> str:
+    unknown = set(compile_pattern(pattern).groupindex) - FIELD_NAMES - also
     if unknown:
         raise ValueError(
             f"named group(s) {sorted(unknown)} are not article fields; "
-            f"use one of {sorted(FIELD_NAMES)} (or an unnamed group)"
+            f"use one of {sorted(FIELD_NAMES | also)} (or an unnamed group)"
         )
     return pattern
 
@@ -185,6 +186,26 @@ class StripRule(_Rule):
     pattern: FieldRegex
 
 
+def _span_groups(pattern: str) -> str:
+    return _field_groups(pattern, also=frozenset({"cut"}))
+
+
+SpanRegex = Annotated[str, AfterValidator(_valid_regex), AfterValidator(_span_groups)]
+
+
+class InlineSpan(_Rule):
+    """Cut a span out of the middle (or the end) of a line and keep the rest.
+
+    For pages collapsed into one line, where ``Baca juga: <headline>`` or ``Pewarta: …
+    Editor: …`` sits inside a paragraph. The pattern is searched anywhere in the line,
+    every occurrence; a group named ``cut`` says which part of the match goes (the rest
+    of the match is context), else the whole match goes. Other named groups become
+    fields. A line left empty is removed.
+    """
+
+    pattern: SpanRegex
+
+
 class HeuristicRef(BaseModel):
     """Switch on a heuristic implemented in :mod:`cleaner.heuristics`."""
 
@@ -192,6 +213,9 @@ class HeuristicRef(BaseModel):
 
     id: str
     note: str | None = None
+    pattern: Regex | None = Field(
+        None, description="For heuristics that take one: the marker they look for."
+    )
 
     @model_validator(mode="after")
     def _known(self) -> HeuristicRef:
@@ -235,10 +259,63 @@ class HtmlOptions(BaseModel):
         )
 
 
-class RuleFile(BaseModel):
-    """The schema of one ``rules/*.yaml`` file."""
+class RuleSections(BaseModel):
+    """The rule sections, in the order they run. A rule file has them at its top level,
+    and each template version has its own."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    drop_blocks: list[DropBlock] = Field(default_factory=list)
+    drop_lines: list[DropLine] = Field(default_factory=list)
+    inline_spans: list[InlineSpan] = Field(default_factory=list)
+    strip_prefixes: list[StripRule] = Field(default_factory=list)
+    fields: list[FieldRule] = Field(default_factory=list)
+    strip_suffixes: list[StripRule] = Field(default_factory=list)
+    heuristics: list[HeuristicRef] = Field(default_factory=list)
+
+    def located_rules(self) -> list[tuple[str, int, _Rule]]:
+        """``(section, index, rule)`` for every rule, in the order they are applied."""
+        sections: list[tuple[str, list[Any]]] = [
+            ("drop_blocks", self.drop_blocks),
+            ("drop_lines", self.drop_lines),
+            ("inline_spans", self.inline_spans),
+            ("strip_prefixes", self.strip_prefixes),
+            ("fields", self.fields),
+            ("strip_suffixes", self.strip_suffixes),
+        ]
+        return [(name, i, rule) for name, rules in sections for i, rule in enumerate(rules)]
+
+    def _check_anchors(self, anchors: list[str], where: tuple[str | int, ...] = ()) -> None:
+        anchors = [*anchors, *(s.id for s in self.strip_prefixes)]
+        for i, field_rule in enumerate(self.fields):
+            if field_rule.relative_to is not None and field_rule.relative_to not in anchors:
+                raise LocatedValueError(
+                    (*where, "fields", i, "relative_to"),
+                    f"{field_rule.relative_to!r} must name a strip_prefixes rule or a field "
+                    "rule listed before this one",
+                )
+            anchors.append(field_rule.id)
+
+
+class TemplateVersion(RuleSections):
+    """Rules for one period of an outlet's template, added to the file's own rules for
+    articles published within it (both dates inclusive; either may be left open)."""
+
+    valid_from: date | None = None
+    valid_until: date | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _period(self) -> TemplateVersion:
+        if self.valid_from is None and self.valid_until is None:
+            raise ValueError("a version needs `valid_from`, `valid_until` or both")
+        if self.valid_from and self.valid_until and self.valid_from > self.valid_until:
+            raise ValueError("`valid_from` is after `valid_until`")
+        return self
+
+
+class RuleFile(RuleSections):
+    """The schema of one ``rules/*.yaml`` file."""
 
     name: str = Field(description="The outlet's name as people write it.")
     domains: list[str] = Field(
@@ -258,45 +335,34 @@ class RuleFile(BaseModel):
         "(a block neither starts at nor crosses one): such a line is a paragraph, or a whole "
         "page collapsed into one line, never a widget. null switches the bound off.",
     )
-    drop_blocks: list[DropBlock] = Field(default_factory=list)
-    drop_lines: list[DropLine] = Field(default_factory=list)
-    strip_prefixes: list[StripRule] = Field(default_factory=list)
-    fields: list[FieldRule] = Field(default_factory=list)
-    strip_suffixes: list[StripRule] = Field(default_factory=list)
-    heuristics: list[HeuristicRef] = Field(default_factory=list)
     html: HtmlOptions | None = Field(None, description="trafilatura settings for HTML pages.")
+    versions: list[TemplateVersion] = Field(
+        default_factory=list,
+        description="Rules for periods of the outlet's template, chosen by the article's "
+        "date (all of them when the date is unknown).",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> RuleFile:
         seen: set[str] = set()
-        for section, index, rule in self.located_rules():
-            if rule.id in seen:
-                raise LocatedValueError((section, index, "id"), f"duplicate rule id {rule.id!r}")
-            seen.add(rule.id)
-        anchors = [s.id for s in self.strip_prefixes]
-        for i, field_rule in enumerate(self.fields):
-            if field_rule.relative_to is not None and field_rule.relative_to not in anchors:
-                raise LocatedValueError(
-                    ("fields", i, "relative_to"),
-                    f"{field_rule.relative_to!r} must name a strip_prefixes rule or a field "
-                    "rule listed before this one",
-                )
-            anchors.append(field_rule.id)
+        located = [((), rules) for rules in [self]] + [
+            (("versions", i), version) for i, version in enumerate(self.versions)
+        ]
+        for where, sections in located:
+            for section, index, rule in sections.located_rules():
+                if rule.id in seen:
+                    raise LocatedValueError(
+                        (*where, section, index, "id"), f"duplicate rule id {rule.id!r}"
+                    )
+                seen.add(rule.id)
+        self._check_anchors([])
+        base_anchors = [s.id for s in self.strip_prefixes] + [f.id for f in self.fields]
+        for i, version in enumerate(self.versions):
+            version._check_anchors(base_anchors, ("versions", i))
         for i, domain in enumerate(self.domains):
             if not re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)+", domain):
                 raise LocatedValueError(("domains", i), f"not a lower-case hostname: {domain!r}")
         return self
-
-    def located_rules(self) -> list[tuple[str, int, _Rule]]:
-        """``(section, index, rule)`` for every rule, in the order they are applied."""
-        sections: list[tuple[str, list[Any]]] = [
-            ("drop_blocks", self.drop_blocks),
-            ("drop_lines", self.drop_lines),
-            ("strip_prefixes", self.strip_prefixes),
-            ("fields", self.fields),
-            ("strip_suffixes", self.strip_suffixes),
-        ]
-        return [(name, i, rule) for name, rules in sections for i, rule in enumerate(rules)]
 
 
 # ---------------------------------------------------------------------------------------
@@ -363,6 +429,20 @@ class CompiledHeuristic:
     id: str
     origin: Origin
     name: str
+    pattern: Pattern | None = None
+
+
+@dataclass(frozen=True)
+class CompiledVersion:
+    valid_from: date | None
+    valid_until: date | None
+    rules: OutletRules
+
+    def covers(self, day: date | None) -> bool:
+        """Whether an article of ``day`` uses this version; an unknown day uses them all."""
+        if day is None:
+            return True
+        return (self.valid_from or date.min) <= day <= (self.valid_until or date.max)
 
 
 @dataclass(frozen=True)
@@ -378,25 +458,31 @@ class OutletRules:
     max_line_chars: int | None
     drop_blocks: tuple[CompiledBlock, ...]
     drop_lines: tuple[CompiledLine, ...]
+    inline_spans: tuple[CompiledLine, ...]
     fields: tuple[CompiledField, ...]
     strip_prefixes: tuple[CompiledLine, ...]
     strip_suffixes: tuple[CompiledLine, ...]
     heuristics: tuple[CompiledHeuristic, ...]
     line_set: PatternSet
     """Every line pattern of the file, matched in one pass (see the ``slot`` fields)."""
+    span_set: PatternSet
+    """The inline span patterns, searched in one pass (``slot`` is the index here)."""
     html: HtmlOptions | None = None
+    versions: tuple[CompiledVersion, ...] = ()
     bundled: bool = True
 
     @cached_property
     def rule_count(self) -> int:
-        return (
+        own = (
             len(self.drop_blocks)
             + len(self.drop_lines)
+            + len(self.inline_spans)
             + len(self.fields)
             + len(self.strip_prefixes)
             + len(self.strip_suffixes)
             + len(self.heuristics)
         )
+        return own + sum(v.rules.rule_count for v in self.versions)
 
 
 def _line_of(lines: dict[tuple[Any, ...], int], loc: Sequence[Any]) -> int | None:
@@ -485,6 +571,28 @@ def compile_rule_file(path: Path, *, bundled: bool) -> OutletRules:
         raise RuleFileError(
             str(path), None, "file name must be a lower-case outlet id (a-z, 0-9, -, _)"
         )
+    versions = tuple(
+        CompiledVersion(
+            version.valid_from,
+            version.valid_until,
+            _compile_sections(version, spec, path, lines, ("versions", i), bundled),
+        )
+        for i, version in enumerate(spec.versions)
+    )
+    return _compile_sections(spec, spec, path, lines, (), bundled, versions)
+
+
+def _compile_sections(
+    sections: RuleSections,
+    spec: RuleFile,
+    path: Path,
+    lines: dict[tuple[Any, ...], int],
+    where: tuple[Any, ...],
+    bundled: bool,
+    versions: tuple[CompiledVersion, ...] = (),
+) -> OutletRules:
+    """One set of sections (the file's own, or a version's) as the pipeline uses it."""
+    outlet = path.stem
     slots: list[str] = []
 
     def slot(pattern: str) -> int:
@@ -492,7 +600,7 @@ def compile_rule_file(path: Path, *, bundled: bool) -> OutletRules:
         return len(slots) - 1
 
     def origin(section: str, index: int) -> Origin:
-        return Origin(str(path), lines.get((section, index)))
+        return Origin(str(path), lines.get((*where, section, index)))
 
     def window(rule: _Rule) -> Window:
         return Window(rule.within, rule.within_last, tuple(rule.after_leading))
@@ -524,12 +632,15 @@ def compile_rule_file(path: Path, *, bundled: bool) -> OutletRules:
             run_of=tuple(b.run_of or ()),
             min_run=b.min_run,
         )
-        for i, b in enumerate(spec.drop_blocks)
+        for i, b in enumerate(sections.drop_blocks)
     )
-    drop_lines = tuple(line_rule("drop_lines", i, r) for i, r in enumerate(spec.drop_lines))
-    prefixes = tuple(line_rule("strip_prefixes", i, r) for i, r in enumerate(spec.strip_prefixes))
+    drop_lines = tuple(line_rule("drop_lines", i, r) for i, r in enumerate(sections.drop_lines))
+    prefixes = tuple(
+        line_rule("strip_prefixes", i, r) for i, r in enumerate(sections.strip_prefixes)
+    )
     suffixes = tuple(
-        line_rule("strip_suffixes", i, r, to_end=True) for i, r in enumerate(spec.strip_suffixes)
+        line_rule("strip_suffixes", i, r, to_end=True)
+        for i, r in enumerate(sections.strip_suffixes)
     )
     fields = tuple(
         CompiledField(
@@ -543,27 +654,39 @@ def compile_rule_file(path: Path, *, bundled: bool) -> OutletRules:
             relative_to=rid(f.relative_to) if f.relative_to else None,
             offset=f.offset or 0,
         )
-        for i, f in enumerate(spec.fields)
+        for i, f in enumerate(sections.fields)
+    )
+    spans = tuple(
+        CompiledLine(rid(r.id), origin("inline_spans", i), window(r), compile_pattern(r.pattern), i)
+        for i, r in enumerate(sections.inline_spans)
     )
     return OutletRules(
         outlet=outlet,
         name=spec.name,
         path=path,
-        domains=tuple(spec.domains),
-        fingerprints=tuple(spec.fingerprints),
+        domains=tuple(spec.domains) if not where else (),
+        fingerprints=tuple(spec.fingerprints) if not where else (),
         min_fingerprints=spec.min_fingerprints,
         max_line_chars=spec.max_line_chars,
         drop_blocks=drop_blocks,
         drop_lines=drop_lines,
+        inline_spans=spans,
         fields=fields,
         strip_prefixes=prefixes,
         strip_suffixes=suffixes,
         heuristics=tuple(
-            CompiledHeuristic(rid(h.id), origin("heuristics", i), h.id)
-            for i, h in enumerate(spec.heuristics)
+            CompiledHeuristic(
+                rid(h.id),
+                origin("heuristics", i),
+                h.id,
+                compile_pattern(h.pattern) if h.pattern else None,
+            )
+            for i, h in enumerate(sections.heuristics)
         ),
         line_set=PatternSet(slots, anchored=True),
-        html=spec.html,
+        span_set=PatternSet([r.pattern for r in sections.inline_spans], anchored=False),
+        html=spec.html if not where else None,
+        versions=versions,
         bundled=bundled,
     )
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from cleaner.apply import Cleaned, clean_lines, removed, split_lines
 from cleaner.models import RawDocument, Reject
 from cleaner.pipeline import Cleaner
@@ -638,3 +640,93 @@ def test_title_echo_heuristic_removes_copies_of_the_captured_title(tmp_path: Pat
     doc = clean(text, rules(tmp_path, body))
     assert kept(doc) == ARTICLE
     assert doc.hits == {"demo/title": 1, "demo/title-echo": 2}
+
+
+# --- inline spans: boilerplate inside a line -----------------------------------------------
+
+SPANS = """
+    name: Spans
+    inline_spans:
+      - id: related
+        pattern: '(?P<cut>Baca juga: (?:[A-Z][^ ]* )+?)[A-Z][a-z]+ [a-z]'
+      - id: credits
+        pattern: '\\s+Pewarta: (?P<authors>[A-Z][a-z]+(?: [A-Z][a-z]+)?) Editor: [A-Z][a-z]+$'
+"""
+
+
+def test_inline_spans_cut_every_occurrence_and_keep_the_rest(tmp_path: Path) -> None:
+    line = (
+        "Harga cabai naik tajam. Baca juga: Stok Beras Aman Pedagang pasar mengeluh. "
+        "Baca juga: Harga Emas Turun Warga memilih menunda belanja. Pewarta: Rina Ayu Editor: Budi"
+    )
+    doc = clean_lines(line, [rules(tmp_path, SPANS)])
+    assert doc.text == (
+        "Harga cabai naik tajam. Pedagang pasar mengeluh. Warga memilih menunda belanja."
+    )
+    assert doc.hits == {"demo/related": 2, "demo/credits": 1}
+    assert doc.field_values() == {"authors": "Rina Ayu"}
+    assert [rule for rule, _ in doc.lines[0].stripped] == [
+        "demo/related",
+        "demo/related",
+        "demo/credits",
+    ]
+
+
+def test_an_inline_span_that_takes_the_whole_line_removes_it(tmp_path: Path) -> None:
+    doc = clean_lines("x Pewarta: Rina Editor: Budi\nIsi berita.", [rules(tmp_path, SPANS)])
+    assert [line.text for line in doc.kept] == ["x", "Isi berita."]
+
+
+# --- template versions: rules chosen by the article's date ----------------------------------
+
+VERSIONED = """
+    name: Versioned
+    fields:
+      - id: date
+        within: 2
+        pattern: '(?P<published_at>\\d{1,2} \\w+ \\d{4})$'
+    versions:
+      - valid_until: 2019-12-31
+        drop_lines:
+          - id: old-widget
+            pattern: 'Bagikan artikel$'
+      - valid_from: 2020-01-01
+        drop_lines:
+          - id: new-widget
+            pattern: 'Share:'
+"""
+
+
+@pytest.mark.parametrize(
+    ("day", "removed_by"),
+    [
+        ("3 Maret 2018", {"demo/date", "demo/old-widget"}),
+        ("3 Maret 2021", {"demo/date", "demo/new-widget"}),
+    ],
+)
+def test_versions_apply_by_the_articles_date(
+    tmp_path: Path, day: str, removed_by: set[str]
+) -> None:
+    text = "\n".join([day, "Bagikan artikel", "Share: FB TW", ARTICLE[0]])
+    doc = clean_lines(text, [rules(tmp_path, VERSIONED)])
+    assert {line.removed_by for line in doc.lines if line.removed_by} == removed_by
+
+
+def test_all_versions_apply_when_the_date_is_unknown(tmp_path: Path) -> None:
+    doc = clean_lines("Bagikan artikel\nShare: FB TW\n" + ARTICLE[0], [rules(tmp_path, VERSIONED)])
+    assert [line.text for line in doc.kept] == [ARTICLE[0]]
+
+
+def test_a_date_known_from_the_page_chooses_the_version(tmp_path: Path) -> None:
+    text = "Bagikan artikel\nShare: FB TW\n" + ARTICLE[0]
+    doc = clean_lines(text, [rules(tmp_path, VERSIONED)], {"published_at": "2018-05-01"})
+    assert [line.text for line in doc.kept] == ["Share: FB TW", ARTICLE[0]]
+
+
+def test_version_rule_ids_share_the_files_namespace(tmp_path: Path) -> None:
+    from cleaner.errors import RuleFileError
+
+    body = VERSIONED.replace("id: new-widget", "id: date")
+    with pytest.raises(RuleFileError, match="duplicate rule id 'date'") as info:
+        rules(tmp_path, body)
+    assert info.value.line is not None and info.value.line > 10

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from cleaner.apply import Line, split_lines
+from cleaner.apply import Cleaned, split_lines
 from cleaner.heuristics import HEURISTICS, LINE_CLASSES, is_headline, is_number, is_timestamp
+from cleaner.rules import CompiledHeuristic, Origin
 
 LONG_SENTENCE = (
     "Kepolisian Daerah Metro Jaya menetapkan tiga orang sebagai tersangka dalam kasus "
@@ -111,8 +112,11 @@ TITLE = "Meski Sekutu Rusia, Armenia Minta AS Ikut Campur Hentikan Agresi Azerba
 
 
 def echoes(texts: list[str], fields: dict[str, str]) -> list[str]:
-    lines: list[Line] = split_lines("\n".join(texts))
-    return [line.text for line in HEURISTICS["title-echo"](lines, fields)]
+    """The lines title-echo removes when the title is known (from the page's markup)."""
+    doc = Cleaned(split_lines("\n".join(texts)), known=fields)
+    rule = CompiledHeuristic("generic/title-echo", Origin("generic.yaml", None), "title-echo")
+    HEURISTICS["title-echo"](doc, rule)
+    return [line.text for line in doc.lines if line.removed_by == "generic/title-echo"]
 
 
 def test_title_echo_drops_an_exact_repeat_of_the_title() -> None:

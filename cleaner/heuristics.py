@@ -6,17 +6,21 @@ place where behaviour is switched on and tuned:
 * **line classes** (``headline``, ``timestamp``, ``number``) used by a block rule's
   ``run_of`` to say how far a most-read or latest-news list runs;
 * **heuristics**, document-level checks listed under ``heuristics:`` that drop lines by
-  what the document says about itself (for example a line that repeats the title).
+  what the document says about itself (a line that repeats the title), by the shape of
+  the lines around them (a list of related headlines with their dates, in the spirit of
+  jusText's context-sensitive classification), or cut boilerplate out of a line whose
+  extent no regular expression can find (a related headline inside a collapsed page).
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from cleaner.apply import Cleaned
+    from cleaner.apply import Cleaned, Line
     from cleaner.rules import CompiledHeuristic
 
 _DAY = r"(?:Senin|Selasa|Rabu|Kamis|Jumat|Jum'at|Sabtu|Minggu|Ahad)"
@@ -87,8 +91,154 @@ def title_echo(doc: Cleaned, rule: CompiledHeuristic) -> None:
                 doc.remove(line, rule.id)
 
 
+# --- link lists: runs of related headlines with their dates ----------------------------
+
+_DATE_INSIDE = re.compile(
+    r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}"
+    r"|\b\d{1,2}\s+(?:jan|feb|peb|mar|apr|mei|may|jun|jul|agu|agt|ags|aug|sep|okt|oct|nov|nop|"
+    r"des|dec)[a-z]*\.?\s+\d{4}"
+    r"|\b\d{1,2}[:.]\d{2}\s*(?:WIB|WITA|WIT)\b"
+    r"|\b\d+\s+(?:detik|menit|jam|hari)\s+(?:yang\s+)?lalu\b",
+    re.IGNORECASE,
+)
+# Words Indonesian headlines leave in lower case ("Pasar di Tengah Kota").
+SMALL_WORDS = frozenset(
+    [
+        *("di", "ke", "dari", "dan", "atau", "yang", "untuk", "pada", "dengan", "dalam"),
+        *("oleh", "bagi", "tentang", "hingga", "sampai", "serta", "ini", "itu", "pun"),
+        *("vs", "&", "-", "–", "—", "soal", "jadi", "usai", "jelang"),
+    ]
+)
+_WORD_CORE = re.compile(r"^[\W_]*(.*?)[\W_]*$")
+
+
+def _core(word: str) -> str:
+    m = _WORD_CORE.match(word)
+    return m.group(1) if m else word
+
+
+def is_dated_item(text: str) -> bool:
+    """A short line that carries a date or time: a list item's timestamp, alone or glued
+    to its headline ("02Kamis, 05/11/2015 09:32 WIB"), or a bare item number."""
+    words = text.split()
+    if len(words) <= 3 and _NUMBER.fullmatch(text):
+        return True
+    return len(words) <= 16 and _DATE_INSIDE.search(text) is not None
+
+
+def is_title_cased(text: str) -> bool:
+    """Most words capitalised, as headlines are written, and no closing full stop."""
+    if text.endswith((".", ":", ";", ",")) and not text.endswith("..."):
+        return False
+    words = [w for w in (_core(w) for w in text.split()) if w and w.lower() not in SMALL_WORDS]
+    if not 1 <= len(words) <= 25:
+        return False
+    capitalised = sum(1 for w in words if w[0].isupper() or w[0].isdigit())
+    return capitalised >= 0.6 * len(words)
+
+
+def _list_like(text: str) -> bool:
+    return is_dated_item(text) or is_title_cased(text) or len(text.split()) <= 2
+
+
+def link_lists(doc: Cleaned, rule: CompiledHeuristic) -> None:
+    """Remove lists of related or latest stories: runs of three or more headline-shaped
+    or dated lines holding at least two dates, wherever they sit.
+
+    A line alone is never judged by its shape: a short quote (“Tidak.”) or a subheading
+    between paragraphs stays. A run qualifies only by the dates in it, which a list of
+    stories has and an article's own subheadings do not. Once the lists are gone, a
+    lone paragraph or two stranded between two removed lists, much smaller than the
+    body, is the teaser of another story and goes too.
+    """
+    kept = doc.kept
+    runs: list[tuple[int, int]] = []
+    i = 0
+    while i < len(kept):
+        if not _list_like(kept[i].text):
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(kept) and _list_like(kept[j + 1].text):
+            j += 1
+        dated = sum(1 for line in kept[i : j + 1] if is_dated_item(line.text))
+        if j - i + 1 >= 3 and dated >= 2:
+            runs.append((i, j))
+        i = j + 1
+    if not runs:
+        return
+    for start, end in runs:
+        for line in kept[start : end + 1]:
+            doc.remove(line, rule.id)
+    segments = [(a[1] + 1, b[0] - 1) for a, b in itertools.pairwise(runs)]
+    body = max(
+        (
+            _chars(kept, a, b)
+            for a, b in [(0, runs[0][0] - 1), *segments, (runs[-1][1] + 1, len(kept) - 1)]
+        ),
+        default=0,
+    )
+    for a, b in segments:
+        if 0 < b - a + 1 <= 2 and _chars(kept, a, b) * 3 < body:
+            for line in kept[a : b + 1]:
+                doc.remove(line, rule.id)
+
+
+def _chars(lines: list[Line], first: int, last: int) -> int:
+    return sum(len(line.text) for line in lines[first : last + 1])
+
+
+# --- related headlines inside a line -----------------------------------------------------
+
+
+def inline_related_links(doc: Cleaned, rule: CompiledHeuristic) -> None:
+    """Cut ``<marker> <Headline In Title Case>`` out of the middle of a line.
+
+    A page collapsed into one line leaves ``... di Google Play. Baca Juga : Nggak Cuma
+    Sibuk Bermedsos, Warganet Doyan Jajan Aplikasi di Google Play Fintech (teknologi
+    finansial) memiliki ...``. The marker is the rule's ``pattern``; the headline runs
+    over capitalised words (and the small words headlines keep in lower case) and ends
+    at ``?`` or ``!``, or where a capitalised word is followed by an ordinary lower-case
+    word, which starts the next sentence. When no end is found within 25 words, nothing
+    is cut.
+    """
+    if rule.pattern is None:
+        return
+    for line in doc.kept:
+        pos = 0
+        while line.removed_by is None and (m := rule.pattern.search(line.text, pos)):
+            end = _headline_end(line.text, m.end())
+            if end is None:
+                pos = m.end()
+                continue
+            doc.cut(line, m.start(), end, rule.id)
+            pos = m.start()
+
+
+def _headline_end(text: str, start: int) -> int | None:
+    """Where a Title-Case headline beginning at ``start`` ends, or ``None``."""
+    spans = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", text[start:])]
+    for n, (a, b) in enumerate(spans[:26]):
+        word = text[a:b]
+        core = _core(word)
+        if not core:
+            continue
+        lower = core.lower()
+        if not (core[0].isupper() or core[0].isdigit() or lower in SMALL_WORDS):
+            return spans[n - 1][1] if n >= 2 else None  # a lower-case word: no headline here
+        if n >= 2 and core[0].isupper() and n + 1 < len(spans):
+            following = _core(text[spans[n + 1][0] : spans[n + 1][1]])
+            if following and following[0].islower() and following.lower() not in SMALL_WORDS:
+                return a  # "Fintech (teknologi": the next sentence starts here
+        if word.endswith(("?", "!")) and n >= 1:
+            return b
+    return None
+
+
 Heuristic = Callable[["Cleaned", "CompiledHeuristic"], None]
 
 HEURISTICS: dict[str, Heuristic] = {
     "title-echo": title_echo,
+    "link-lists": link_lists,
+    "inline-related-links": inline_related_links,
 }

@@ -6,6 +6,7 @@ import pytest
 
 from cleaner.apply import Cleaned, split_lines
 from cleaner.heuristics import HEURISTICS, LINE_CLASSES, is_headline, is_number, is_timestamp
+from cleaner.patterns import compile_pattern
 from cleaner.rules import CompiledHeuristic, Origin
 
 LONG_SENTENCE = (
@@ -154,3 +155,84 @@ def test_title_echo_keeps_lines_that_are_not_copies(line: str) -> None:
 def test_title_echo_does_nothing_without_a_title() -> None:
     assert echoes([TITLE, "Meski Sekutu Rusia,..."], {}) == []
     assert echoes([TITLE], {"title": ""}) == []
+
+
+# --- link-lists: related headlines with their dates ------------------------------------------
+
+PARAGRAPH = (
+    "Pemerintah kota menambah jadwal kereta komuter mulai pekan depan untuk mengurai "
+    "kepadatan penumpang pada jam sibuk pagi dan sore hari."
+)
+
+
+def run_heuristic(name: str, texts: list[str], pattern: str | None = None) -> Cleaned:
+    doc = Cleaned(split_lines("\n".join(texts)))
+    compiled = compile_pattern(pattern) if pattern else None
+    HEURISTICS[name](doc, CompiledHeuristic(f"generic/{name}", Origin("g", None), name, compiled))
+    return doc
+
+
+def kept(doc: Cleaned) -> list[str]:
+    return [line.text for line in doc.kept]
+
+
+def test_link_lists_remove_dated_headline_runs_before_and_after_the_body() -> None:
+    related = [
+        "Kamis, 05/11/2015 09:25 WIB",
+        "Ini Dia Tempat Terbasah di Dunia, Hujan Bisa 24 Jam",
+        "Rabu, 04/11/2015 23:45 WIB",
+        "Tiga Menteri Sambut Ponsel 4G Murah",
+    ]
+    doc = run_heuristic("link-lists", [*related, PARAGRAPH, PARAGRAPH, *related])
+    assert kept(doc) == [PARAGRAPH, PARAGRAPH]
+
+
+def test_link_lists_drop_a_teaser_stranded_between_two_lists() -> None:
+    dated = ["01", "02Kamis, 05/11/2015 09:32 WIB", "Rogoh Rp 1,2 Juta, Memori Disulap"]
+    teaser = "Kalau bukan sekarang, kapan lagi? Layanan baru itu akhirnya dijual."
+    doc = run_heuristic("link-lists", [PARAGRAPH] * 5 + dated + [teaser] + dated)
+    assert kept(doc) == [PARAGRAPH] * 5
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [PARAGRAPH, "“Tidak.”", PARAGRAPH],
+        [PARAGRAPH, "1. Rusia Bantu Evakuasi Warga", PARAGRAPH, "2. Azerbaijan Gempur Wilayah"],
+        [PARAGRAPH, "Daftar Juara:", "Tim Merah", "Tim Biru", "Tim Hijau"],  # no dates
+        [PARAGRAPH, "Senin, 12 Agustus 2024", "Sidang Dimulai Pagi Ini", PARAGRAPH],  # one date
+        [PARAGRAPH, "Rapat digelar pada 12/08/2024 di balai kota dan dihadiri warga.", PARAGRAPH],
+    ],
+)
+def test_link_lists_leave_articles_alone(lines: list[str]) -> None:
+    assert kept(run_heuristic("link-lists", lines)) == lines
+
+
+# --- inline-related-links -------------------------------------------------------------------
+
+MARKER = r"(?:Baca|Simak|Lihat)\s+[Jj]uga\s*:\s*"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "Marketplace memiliki pangsa 22%. Baca Juga : Nggak Cuma Sibuk Bermedsos, Warganet "
+            "Doyan Jajan Aplikasi di Google Play Fintech (teknologi finansial) memiliki pangsa.",
+            "Marketplace memiliki pangsa 22%. Fintech (teknologi finansial) memiliki pangsa.",
+        ),
+        (
+            "Nasabah bisa menukar uang. Baca Juga: Saham Blue Chip Ini Siapkan Rp 37 T untuk "
+            "Dividen, Apa Layak Beli? Cara penukaran uang baru cukup mudah.",
+            "Nasabah bisa menukar uang. Cara penukaran uang baru cukup mudah.",
+        ),
+        (  # no headline shape after the marker: nothing is cut
+            "Pesannya singkat. Baca juga: semua dokumen yang diberikan panitia sebelum rapat.",
+            "Pesannya singkat. Baca juga: semua dokumen yang diberikan panitia sebelum rapat.",
+        ),
+    ],
+)
+def test_inline_related_links_cut_the_headline_and_keep_the_sentences(
+    line: str, expected: str
+) -> None:
+    assert kept(run_heuristic("inline-related-links", [line], MARKER)) == [expected]

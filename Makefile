@@ -54,5 +54,5 @@ lock:  ## re-pin every dependency after a change to pyproject.toml
 clean:  ## remove out/ and caches (keeps .venv)
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache
 
-eval: install  ## score cleaner, trafilatura and jusText on ../shared/realpages; writes docs/quality.md
-	$(BIN)/python -m cleaner.evaluate --realpages $(REALPAGES) --write docs/quality.md
+eval: install  ## fixtures and ../shared/realpages against quality/baseline.yaml (cleaner, trafilatura, jusText); writes docs/quality.md
+	$(BIN)/python -m cleaner.evaluate --realpages $(REALPAGES) --baseline quality/baseline.yaml --write docs/quality.md

@@ -26,6 +26,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from cleaner.models import Article
 from cleaner.pipeline import Cleaner
 
@@ -209,12 +211,12 @@ def _mean(values: Iterable[float]) -> float:
     return sum(values) / len(values) if values else 0.0
 
 
-def summary(rows: list[Row]) -> dict[str, dict[str, float]]:
-    """Per HTML system: mean precision, recall and F1 over pages with a reference, the
-    lowest page F1, and markers left over all HTML pages."""
+def summary(rows: list[Row], exclude: set[str] | None = None) -> dict[str, dict[str, float]]:
+    """Per HTML system: mean precision, recall and F1 over pages with a (sound) reference,
+    the lowest page F1, and markers left over all HTML pages."""
     out: dict[str, dict[str, float]] = {}
     html_rows = [r for r in rows if r.page.kind == "raw_html"]
-    scored = [r for r in html_rows if r.scores]
+    scored = [r for r in html_rows if r.scores and r.page.path.name not in (exclude or set())]
     for name in HTML_SYSTEMS:
         out[name] = {
             "precision": _mean(r.scores[name].precision for r in scored),
@@ -230,8 +232,10 @@ def summary(rows: list[Row]) -> dict[str, dict[str, float]]:
 _MARKERS = "markers: cleaner / trafilatura / jusText"
 
 
-def render(rows: list[Row]) -> str:
-    """The Markdown tables: per page, per outlet and overall."""
+def render(rows: list[Row], excluded: set[str] | None = None) -> str:
+    """The Markdown tables: per page, per outlet and overall. Pages in ``excluded`` (an
+    unsound reference) are marked † and left out of the means."""
+    excluded = excluded or set()
     lines = [
         "### HTML pages: bag-of-words F1 against the upstream reference (P / R in brackets), "
         "boilerplate markers left",
@@ -246,16 +250,19 @@ def render(rows: list[Row]) -> str:
             s = row.scores.get(name)
             cells.append(f"{s.f1:.3f} ({s.precision:.2f} / {s.recall:.2f})" if s else "n/a")
         mk = " / ".join(str(row.markers[name]) for name in HTML_SYSTEMS)
-        lines.append(f"| {row.page.path.name} | {row.page.outlet} | {' | '.join(cells)} | {mk} |")
+        mark = " †" if row.page.path.name in excluded else ""
+        lines.append(
+            f"| {row.page.path.name}{mark} | {row.page.outlet} | {' | '.join(cells)} | {mk} |"
+        )
     lines += [
         "",
         f"| outlet | pages | cleaner F1 | trafilatura F1 | jusText F1 | {_MARKERS} |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
-    lines.append("| --- | --- | --- | --- | --- | --- |")
     outlets = sorted({r.page.outlet for r in html_rows})
     for outlet in [*outlets, "overall"]:
         group = [r for r in html_rows if outlet in ("overall", r.page.outlet)]
-        scored = [r for r in group if r.scores]
+        scored = [r for r in group if r.scores and r.page.path.name not in excluded]
         f1s = [
             f"{_mean(r.scores[n].f1 for r in scored):.3f}" if scored else "n/a"
             for n in HTML_SYSTEMS
@@ -263,6 +270,19 @@ def render(rows: list[Row]) -> str:
         mk = " / ".join(str(sum(r.markers[n] for r in group)) for n in HTML_SYSTEMS)
         name = f"**{outlet}**" if outlet == "overall" else outlet
         lines.append(f"| {name} | {len(group)} | {' | '.join(f1s)} | {mk} |")
+    totals = summary(rows, excluded)
+    lines += ["", "| overall | cleaner | trafilatura | jusText |", "| --- | --- | --- | --- |"]
+    for label, key in [("mean F1", "f1"), ("lowest page F1", "min_f1")]:
+        lines.append(
+            f"| {label} | " + " | ".join(f"{totals[n][key]:.3f}" for n in HTML_SYSTEMS) + " |"
+        )
+    per10 = [10 * totals[n]["markers"] / max(totals[n]["pages"], 1) for n in HTML_SYSTEMS]
+    lines.append("| markers per 10 pages | " + " | ".join(f"{v:.1f}" for v in per10) + " |")
+    if excluded:
+        lines += [
+            "",
+            "† reference judged unsound, left out of the means (see quality/baseline.yaml).",
+        ]
     text_rows = [r for r in rows if r.page.kind != "raw_html"]
     if text_rows:
         lines += [
@@ -280,19 +300,143 @@ def render(rows: list[Row]) -> str:
     return "\n".join(lines) + "\n"
 
 
+# --- fixtures --------------------------------------------------------------------------
+
+
+def fixture_scores(root: Path, cleaner: Cleaner | None = None) -> dict[str, tuple[int, int]]:
+    """Per outlet folder of ``root``: how many fixture cases give exactly their expected
+    records, out of how many."""
+    from cleaner.fixtures import discover, load_records, run_case
+
+    cleaner = cleaner or Cleaner()
+    scores: dict[str, tuple[int, int]] = {}
+    for case in discover(root):
+        exact = case.expected.exists() and run_case(cleaner, case) == load_records(case.expected)
+        good, total = scores.get(case.outlet_dir, (0, 0))
+        scores[case.outlet_dir] = (good + int(exact), total + 1)
+    return dict(sorted(scores.items()))
+
+
+def render_fixtures(scores: dict[str, tuple[int, int]]) -> str:
+    lines = ["### Fixtures: cases whose whole record matches exactly", ""]
+    lines += ["| outlet | exact | cases |", "| --- | --- | --- |"]
+    lines += [f"| {outlet} | {good} | {total} |" for outlet, (good, total) in scores.items()]
+    good = sum(g for g, _ in scores.values())
+    total = sum(t for _, t in scores.values())
+    lines.append(f"| **overall** | {good} | {total} |")
+    return "\n".join(lines) + "\n"
+
+
+# --- the gate ---------------------------------------------------------------------------
+
+
+class RealpageFloors(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    f1: float = Field(description="Mean bag-of-words F1 over HTML pages with a sound reference.")
+    min_f1: float = Field(description="Lowest page F1 among those pages.")
+    max_markers_per_10_pages: float = Field(description="Boilerplate markers left, per 10 pages.")
+    outlets: dict[str, float] = Field(default_factory=dict, description="Mean F1 per outlet.")
+    ahead_of_baselines: bool = Field(
+        True, description="F1, lowest F1 and markers must all beat trafilatura's and jusText's."
+    )
+
+
+class Baseline(BaseModel):
+    """``quality/baseline.yaml``: the floors ``make test`` and ``make eval`` hold the cleaner to."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    fixtures_exact: float = Field(description="Share of fixture cases matching exactly.")
+    realpages: RealpageFloors
+    unsound_references: dict[str, str] = Field(
+        default_factory=dict,
+        description="Real pages whose reference is not a fair target, and why; their F1 "
+        "is reported but not held to the floors.",
+    )
+
+
+def load_baseline(path: Path) -> Baseline:
+    import yaml
+
+    return Baseline.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+def gate_fixtures(scores: dict[str, tuple[int, int]], baseline: Baseline) -> list[str]:
+    good = sum(g for g, _ in scores.values())
+    total = sum(t for _, t in scores.values()) or 1
+    if good / total < baseline.fixtures_exact:
+        failing = [o for o, (g, t) in scores.items() if g < t]
+        return [
+            f"fixtures: {good}/{total} exact, below the floor {baseline.fixtures_exact:.0%} "
+            f"(failing in {', '.join(failing)})"
+        ]
+    return []
+
+
+def gate_realpages(rows: list[Row], baseline: Baseline) -> list[str]:
+    """Each floor the real-page figures fall below, as a sentence; none when all hold."""
+    floors = baseline.realpages
+    totals = summary(rows, exclude=set(baseline.unsound_references))
+    me = totals["cleaner"]
+    failures = []
+    if me["f1"] < floors.f1:
+        failures.append(f"real pages: mean F1 {me['f1']:.3f} < floor {floors.f1:.3f}")
+    if me["min_f1"] < floors.min_f1:
+        failures.append(
+            f"real pages: lowest page F1 {me['min_f1']:.3f} < floor {floors.min_f1:.3f}"
+        )
+    per10 = 10 * me["markers"] / max(me["pages"], 1)
+    if per10 > floors.max_markers_per_10_pages:
+        failures.append(
+            f"real pages: {per10:.2f} markers per 10 pages > {floors.max_markers_per_10_pages}"
+        )
+    for outlet, floor in floors.outlets.items():
+        scored = [
+            r.scores["cleaner"].f1
+            for r in rows
+            if r.page.outlet == outlet
+            and r.scores
+            and r.page.path.name not in baseline.unsound_references
+        ]
+        if scored and _mean(scored) < floor:
+            failures.append(f"real pages: {outlet} mean F1 {_mean(scored):.3f} < floor {floor:.3f}")
+    if floors.ahead_of_baselines:
+        for other in ("trafilatura", "justext"):
+            them = totals[other]
+            if me["f1"] <= them["f1"] or me["min_f1"] < them["min_f1"]:
+                failures.append(f"real pages: F1 not ahead of {other}")
+            if me["markers"] > them["markers"]:
+                failures.append(f"real pages: more markers left than {other}")
+    return failures
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--realpages", type=Path, default=DEFAULT_REALPAGES)
+    parser.add_argument("--fixtures", type=Path, default=Path("fixtures"))
+    parser.add_argument("--baseline", type=Path, help="fail (exit 1) below these floors")
     parser.add_argument("--write", type=Path, help="also write the tables to this Markdown file")
     args = parser.parse_args(argv)
-    if not (args.realpages / "MANIFEST.tsv").exists():
-        print(f"evaluate: no real pages at {args.realpages}; nothing to measure", file=sys.stderr)
-        return 0
-    table = render(evaluate(args.realpages))
-    print(table)
+    baseline = load_baseline(args.baseline) if args.baseline else None
+    scores = fixture_scores(args.fixtures)
+    report = render_fixtures(scores)
+    failures = gate_fixtures(scores, baseline) if baseline else []
+    if (args.realpages / "MANIFEST.tsv").exists():
+        rows = evaluate(args.realpages)
+        report += "\n" + render(rows, set(baseline.unsound_references) if baseline else set())
+        if baseline:
+            failures += gate_realpages(rows, baseline)
+    else:
+        print(f"evaluate: no real pages at {args.realpages}; fixtures only", file=sys.stderr)
+    print(report)
     if args.write:
-        args.write.write_text(DOC_HEADER + table, encoding="utf-8")
-    return 0
+        args.write.write_text(DOC_HEADER + report, encoding="utf-8")
+    for failure in failures:
+        print(f"FAIL {failure}", file=sys.stderr)
+    if baseline and not failures:
+        print(f"evaluate: every floor in {args.baseline} holds", file=sys.stderr)
+    return 1 if failures else 0
 
 
 DOC_HEADER = """# Quality on real pages

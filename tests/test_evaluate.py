@@ -3,10 +3,27 @@ as much of the article as plain trafilatura and leaves less boilerplate."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from cleaner.evaluate import evaluate, markers, score, summary, unglue, words
-from tests.conftest import REALPAGES
+from cleaner.evaluate import (
+    Baseline,
+    Page,
+    Row,
+    Score,
+    evaluate,
+    fixture_scores,
+    gate_fixtures,
+    gate_realpages,
+    load_baseline,
+    markers,
+    score,
+    summary,
+    unglue,
+    words,
+)
+from tests.conftest import FIXTURES, REALPAGES, ROOT
 
 
 def test_bag_of_words_scores() -> None:
@@ -56,3 +73,51 @@ def test_on_real_pages_cleaner_is_at_least_trafilatura_and_leaves_less_boilerpla
         if "trafilatura" in row.scores:
             assert row.scores["cleaner"].f1 >= row.scores["trafilatura"].f1 - 0.01, row.page.path
     assert all(not row.outcome.startswith("reject") for row in rows)
+
+
+# --- the quality gate --------------------------------------------------------------------
+
+
+def test_the_fixtures_hold_the_committed_floor() -> None:
+    baseline = load_baseline(ROOT / "quality" / "baseline.yaml")
+    scores = fixture_scores(FIXTURES)
+    assert sum(total for _, total in scores.values()) >= 10
+    assert gate_fixtures(scores, baseline) == []
+
+
+def _row(name: str, outlet: str, f1s: dict[str, float], markers: dict[str, int]) -> Row:
+    page = Page(Path(name), outlet, "raw_html", "ref", "gold_text")
+    row = Row(page, markers=markers)
+    row.scores = {k: Score(v, v, v) for k, v in f1s.items()}
+    return row
+
+
+def test_the_gate_names_every_floor_that_fails() -> None:
+    baseline = Baseline.model_validate(
+        {
+            "fixtures_exact": 1.0,
+            "realpages": {
+                "f1": 0.95,
+                "min_f1": 0.9,
+                "max_markers_per_10_pages": 1.0,
+                "outlets": {"a.com": 0.99},
+            },
+            "unsound_references": {"bad.html": "holds only the caption"},
+        }
+    )
+    good = {"cleaner": 0.97, "trafilatura": 0.9, "justext": 0.8}
+    quiet = {"cleaner": 0, "trafilatura": 2, "justext": 1}
+    rows = [
+        _row("p1.html", "a.com", good, quiet),
+        _row("p2.html", "b.com", {**good, "cleaner": 0.85}, {**quiet, "cleaner": 1}),
+        _row("bad.html", "b.com", {**good, "cleaner": 0.1}, quiet),  # unsound: not held
+    ]
+    failures = gate_realpages(rows, baseline)
+    assert any("mean F1 0.910 < floor 0.950" in f for f in failures)
+    assert any("lowest page F1 0.850" in f for f in failures)
+    assert any("3.33 markers per 10 pages" in f for f in failures)
+    assert any("a.com mean F1 0.970 < floor 0.990" in f for f in failures)
+    assert "real pages: F1 not ahead of trafilatura" in failures
+    assert gate_fixtures({"x": (3, 4)}, baseline) == [
+        "fixtures: 3/4 exact, below the floor 100% (failing in x)"
+    ]

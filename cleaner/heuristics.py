@@ -14,6 +14,7 @@ place where behaviour is switched on and tuned:
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Callable
@@ -137,7 +138,36 @@ def is_title_cased(text: str) -> bool:
     return capitalised >= 0.6 * len(words)
 
 
+@functools.cache
+def _stopwords() -> frozenset[str]:
+    """jusText's Indonesian stoplist (it ships with trafilatura)."""
+    import justext
+
+    return frozenset(justext.get_stoplist("Indonesian"))
+
+
+_WORDS = re.compile(r"\w+")
+
+
+def stopword_density(text: str) -> float:
+    """Share of the words that are on jusText's Indonesian stoplist."""
+    words = _WORDS.findall(text.casefold())
+    return sum(1 for w in words if w in _stopwords()) / len(words) if words else 0.0
+
+
+def is_sentence(text: str) -> bool:
+    """A line of running prose, as jusText would class it good: eight words or more,
+    closed by sentence punctuation, a fair share of stopwords."""
+    return (
+        len(text.split()) >= 8
+        and text.rstrip("”\"’')").endswith((".", "!", "?"))
+        and stopword_density(text) >= 0.25
+    )
+
+
 def _list_like(text: str) -> bool:
+    if is_sentence(text):
+        return False
     return is_dated_item(text) or is_title_cased(text) or len(text.split()) <= 2
 
 

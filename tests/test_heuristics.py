@@ -236,3 +236,13 @@ def test_inline_related_links_cut_the_headline_and_keep_the_sentences(
     line: str, expected: str
 ) -> None:
     assert kept(run_heuristic("inline-related-links", [line], MARKER)) == [expected]
+
+
+def test_a_dated_sentence_breaks_a_run_of_list_items() -> None:
+    lines = [
+        "Senin, 12/08/2024 09:00 WIB",
+        "Rapat warga digelar pada 12/08/2024 di balai desa dan dihadiri seratus orang.",
+        "Selasa, 13/08/2024 10:00 WIB",
+        PARAGRAPH,
+    ]
+    assert kept(run_heuristic("link-lists", lines)) == lines

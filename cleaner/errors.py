@@ -15,14 +15,26 @@ class CleanerError(Exception):
 
 
 class RuleFileError(CleanerError):
-    """A rule file that cannot be used; the message names the file and the line."""
+    """A rule file that cannot be used; the message names the file and the line.
 
-    def __init__(self, path: str, line: int | None, message: str) -> None:
+    ``problems`` lists every problem found as ``(line, message)``, the first of which is
+    the one in the message (``cleaner rules check`` shows them all).
+    """
+
+    def __init__(
+        self,
+        path: str,
+        line: int | None,
+        message: str,
+        problems: list[tuple[int | None, str]] | None = None,
+    ) -> None:
         self.path = path
         self.line = line
         self.message = message
+        self.problems = problems or [(line, message)]
+        more = len(self.problems) - 1
         where = f"{path}:{line}" if line is not None else path
-        super().__init__(f"{where}: {message}")
+        super().__init__(f"{where}: {message}" + (f" (and {more} more)" if more else ""))
 
 
 class InputError(CleanerError):

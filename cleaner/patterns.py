@@ -13,6 +13,7 @@ rule file's dozens of patterns stay cheap on every line of every document.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any, Protocol
 
@@ -50,8 +51,13 @@ def _error(pattern: str, exc: Exception) -> PatternError:
     return PatternError(f"invalid regular expression {pattern!r}: {reason}")
 
 
+@functools.lru_cache(maxsize=4096)
 def compile_pattern(pattern: str) -> Pattern:
-    """Compile one rule pattern; :class:`PatternError` says why it cannot be."""
+    """Compile one rule pattern; :class:`PatternError` says why it cannot be.
+
+    Compiled patterns are immutable and cached: validating a rule file and compiling it
+    compile each pattern once.
+    """
     try:
         compiled: Pattern = re2.compile(pattern, _OPTIONS)
     except re2.error as exc:
@@ -73,21 +79,26 @@ class PatternSet:
 
     def __init__(self, patterns: Sequence[str], *, anchored: bool) -> None:
         self.size = len(patterns)
+        self._patterns = tuple(patterns)
+        self._anchored = anchored
         self._set: Any = None
-        if not patterns:
-            return
-        make = re2.Set.MatchSet if anchored else re2.Set.SearchSet
-        self._set = make(_OPTIONS)
-        for pattern in patterns:
-            try:
-                self._set.Add(pattern)
-            except re2.error as exc:
-                raise _error(pattern, exc) from None
-        self._set.Compile()
+        for pattern in patterns:  # fail now, with the reason, not on first use
+            compile_pattern(pattern)
+
+    def _compiled(self) -> Any:
+        # Building the set costs milliseconds; a run pays it only for the outlets it meets.
+        if self._set is None:
+            make = re2.Set.MatchSet if self._anchored else re2.Set.SearchSet
+            compiled = make(_OPTIONS)
+            for pattern in self._patterns:
+                compiled.Add(pattern)
+            compiled.Compile()
+            self._set = compiled
+        return self._set
 
     def match(self, text: str) -> frozenset[int]:
         """Indices (in the order given) of the patterns that match ``text``."""
-        if self._set is None:
+        if not self._patterns:
             return frozenset()
-        found = self._set.Match(text)
+        found = self._compiled().Match(text)
         return frozenset(found) if found else frozenset()

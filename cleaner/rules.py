@@ -15,6 +15,7 @@ match up to its end. All of a file's line patterns also go into one
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -548,19 +549,21 @@ def read_rule_file(path: Path) -> tuple[RuleFile, dict[tuple[Any, ...], int]]:
     try:
         return RuleFile.model_validate(data), lines
     except ValidationError as exc:
-        err = exc.errors()[0]
-        cause = err.get("ctx", {}).get("error")
-        loc = (*err["loc"], *cause.loc) if isinstance(cause, LocatedValueError) else err["loc"]
-        where = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in loc)
-        where = where.replace(".[", "[")
-        message = err["msg"].removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            message = f"unknown key {loc[-1]!r}"
-        line = _line_of(lines, loc)
-        more = f" (and {len(exc.errors()) - 1} more)" if len(exc.errors()) > 1 else ""
-        raise RuleFileError(
-            shown, line, f"{where}: {message}{more}" if where else message
-        ) from None
+        problems = [_problem(err, lines) for err in exc.errors()]
+        problems.sort(key=lambda p: p[0] or 0)
+        raise RuleFileError(shown, problems[0][0], problems[0][1], problems) from None
+
+
+def _problem(err: Any, lines: dict[tuple[Any, ...], int]) -> tuple[int | None, str]:
+    """One pydantic error as ``(line, "where: message")``."""
+    cause = err.get("ctx", {}).get("error")
+    loc = (*err["loc"], *cause.loc) if isinstance(cause, LocatedValueError) else err["loc"]
+    where = ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in loc)
+    where = where.replace(".[", "[")
+    message = err["msg"].removeprefix("Value error, ")
+    if err["type"] == "extra_forbidden":
+        message = f"unknown key {loc[-1]!r}"
+    return _line_of(lines, loc), f"{where}: {message}" if where else message
 
 
 def compile_rule_file(path: Path, *, bundled: bool) -> OutletRules:
@@ -739,13 +742,27 @@ def _rule_files(directory: Path) -> Iterable[Path]:
 
 def load_rulebook(extra_dirs: Sequence[Path] = ()) -> Rulebook:
     """Load the bundled rules, then each of ``extra_dirs`` (a file there replaces the
-    bundled file of the same outlet id)."""
+    bundled file of the same outlet id).
+
+    The result is immutable and cached for as long as no rule file changes, so building
+    many cleaners in one process (tests, notebooks) compiles the rules once.
+    """
     files: dict[str, tuple[Path, bool]] = {}
     for directory, bundled in [(bundled_rules_dir(), True), *((d, False) for d in extra_dirs)]:
         if not directory.is_dir():
             raise RuleFileError(str(directory), None, "rules directory does not exist")
         for path in _rule_files(directory):
             files[path.stem] = (path, bundled)
+    key = tuple(
+        (name, str(path), bundled, path.stat().st_mtime_ns, path.stat().st_size)
+        for name, (path, bundled) in sorted(files.items())
+    )
+    return _load(key)
+
+
+@functools.lru_cache(maxsize=16)
+def _load(key: tuple[tuple[str, str, bool, int, int], ...]) -> Rulebook:
+    files = {name: (Path(path), bundled) for name, path, bundled, _, _ in key}
     compiled = {name: compile_rule_file(path, bundled=b) for name, (path, b) in files.items()}
     generic = compiled.pop(GENERIC, None)
     if generic is None:

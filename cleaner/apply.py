@@ -170,6 +170,8 @@ def _block_end(
                 return j if rule.include_end else j - 1
         return None
     classes = [LINE_CLASSES[name] for name in rule.run_of]
+    if rule.max_run is not None:
+        stop = min(stop, start + 1 + rule.max_run)
     j = start
     while j + 1 < stop and any(is_class(kept[j + 1].text) for is_class in classes):
         j += 1
@@ -237,8 +239,11 @@ def _apply_spans(doc: Cleaned, rules: OutletRules) -> None:
     for line in doc.kept:
         matched = rules.span_set.match(line.text)
         for rule in rules.inline_spans:
+            if line.removed_by is not None:
+                break
             if rule.slot not in matched:
                 continue
+            before = line.text
             cut_group = rule.pattern.groupindex.get("cut", 0)
             pos = 0
             while line.removed_by is None and (m := rule.pattern.search(line.text, pos)):
@@ -252,6 +257,8 @@ def _apply_spans(doc: Cleaned, rules: OutletRules) -> None:
                 doc.capture(fields, rule.id, line)
                 doc.cut(line, start, end, rule.id)
                 pos = start
+            if line.text != before and line.removed_by is None:
+                matched = rules.span_set.match(line.text)  # a cut can make or break a match
 
 
 def _apply_strip(doc: Cleaned, rule: CompiledLine, slots: _Slots, *, prefix: bool) -> None:

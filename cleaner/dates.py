@@ -43,7 +43,7 @@ _TIME = r"(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:[:.](?P<second>\d{2}))?"
 # A zone or offset only counts after a time, and a zone name only as a whole word
 # ("Witono" is a name, not WIT).
 _ZONE = r"(?:(?P<zone>WITA|WIB|WIT|UTC|GMT|Z)\b)?\s*(?P<offset>[+-]\d{1,2}(?::?\d{2})?\b)?"
-_SEP = r"[\s,|/-]*(?:(?:pukul|jam|at)\s+)?"
+_SEP = r"[\s,|/–—-]*(?:(?:pukul|jam|at)\s+)?"
 
 _WORDY = re.compile(
     r"(?:[^\W\d_]+['’]?[^\W\d_]*\s*,?\s*)?"  # day name, ignored

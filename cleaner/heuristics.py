@@ -54,13 +54,19 @@ def is_headline(text: str) -> bool:
     Headlines of related or popular stories run 1 to 30 words and do not end with a full
     stop (an ellipsis is fine); a paragraph of the article almost always does.
     """
-    if len(text) > 200 or (text.endswith(_SENTENCE_END) and not text.endswith("...")):
+    core = text.rstrip("”\"’')] ")
+    if len(text) > 200 or (core.endswith(_SENTENCE_END) and not core.endswith("...")):
         return False
     return 1 <= len(text.split()) <= 30
 
 
+def _title_case(text: str) -> bool:
+    return is_title_cased(text)
+
+
 LINE_CLASSES: dict[str, Callable[[str], bool]] = {
     "headline": is_headline,
+    "title_case": _title_case,
     "timestamp": is_timestamp,
     "number": is_number,
 }

@@ -14,7 +14,7 @@ from typing import Any
 
 from cleaner.dates import parse_date
 
-_AUTHOR_SPLIT = re.compile(r"\s*(?:[,;/&]|\bdan\b|\band\b)\s*", re.IGNORECASE)
+_AUTHOR_SPLIT = re.compile(r"\s*(?:[,;/&|]|\bdan\b|\band\b)\s*", re.IGNORECASE)
 _AUTHOR_ROLE = re.compile(
     r"^(?:oleh|penulis|pewarta|reporter|wartawan|kontributor|laporan(?: wartawan)?|editor|by)"
     r"\s*:?\s+",

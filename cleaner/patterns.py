@@ -21,6 +21,9 @@ import re2
 
 _OPTIONS = re2.Options()
 _OPTIONS.log_errors = False  # RE2 would print parse errors to stderr; we raise instead
+_SET_OPTIONS = re2.Options()
+_SET_OPTIONS.log_errors = False
+_SET_OPTIONS.max_mem = 64 << 20  # a set holds dozens of patterns: RE2's 8 MiB default is tight
 
 
 class Match(Protocol):
@@ -79,26 +82,27 @@ class PatternSet:
 
     def __init__(self, patterns: Sequence[str], *, anchored: bool) -> None:
         self.size = len(patterns)
-        self._patterns = tuple(patterns)
-        self._anchored = anchored
         self._set: Any = None
-        for pattern in patterns:  # fail now, with the reason, not on first use
-            compile_pattern(pattern)
-
-    def _compiled(self) -> Any:
-        # Building the set costs milliseconds; a run pays it only for the outlets it meets.
-        if self._set is None:
-            make = re2.Set.MatchSet if self._anchored else re2.Set.SearchSet
-            compiled = make(_OPTIONS)
-            for pattern in self._patterns:
-                compiled.Add(pattern)
-            compiled.Compile()
-            self._set = compiled
-        return self._set
+        if not patterns:
+            return
+        make = re2.Set.MatchSet if anchored else re2.Set.SearchSet
+        self._set = make(_SET_OPTIONS)
+        for pattern in patterns:
+            try:
+                self._set.Add(pattern)
+            except re2.error as exc:
+                raise _error(pattern, exc) from None
+        try:
+            self._set.Compile()
+        except re2.error:
+            raise PatternError(
+                f"{len(patterns)} patterns are too big to match together in RE2's memory "
+                "budget; make them simpler (shorter counted repeats such as {3,80} help)"
+            ) from None
 
     def match(self, text: str) -> frozenset[int]:
         """Indices (in the order given) of the patterns that match ``text``."""
-        if not self._patterns:
+        if self._set is None:
             return frozenset()
-        found = self._compiled().Match(text)
+        found = self._set.Match(text)
         return frozenset(found) if found else frozenset()

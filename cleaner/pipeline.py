@@ -74,6 +74,18 @@ class Prepared:
     """The input record's own ``published_at``."""
 
 
+@dataclass
+class Trace:
+    """One document's way through the pipeline: what it became at each stage."""
+
+    doc: RawDocument
+    prepared: Prepared | None
+    """Stages 1-3 (``None`` when the document was rejected before the rules)."""
+    cleaned: Cleaned | None
+    """Stage 4: every line and the rule that removed it."""
+    result: Result
+
+
 class Cleaner:
     """Cleans documents with one configuration and one set of rules.
 
@@ -192,18 +204,24 @@ class Cleaner:
         return known
 
     def _clean(self, doc: RawDocument) -> Result:
+        return self.trace(doc).result
+
+    def trace(self, doc: RawDocument) -> Trace:
+        """Every stage's outcome for one document (``cleaner explain`` shows it), ending
+        in the same result as :meth:`clean`."""
         prepared = self.prepare(doc)
         if isinstance(prepared, Reject):
-            return prepared
+            return Trace(doc, None, None, prepared)
         cleaned = self.apply(prepared)
         outlet = prepared.detection.outlet
         if not cleaned.lines:
-            return self._reject(
+            reject = self._reject(
                 doc,
                 "empty_input",
                 "the input holds only white space or invisible characters",
                 outlet,
             )
+            return Trace(doc, prepared, cleaned, reject)
         fields, warnings = merge_metadata(self._layers(doc, cleaned, prepared.page), self._tz)
         body = cleaned.text
         record: dict[str, Any] = {
@@ -226,7 +244,7 @@ class Cleaner:
                 "warnings": prepared.warnings + warnings,
             },
         }
-        return validate(record)
+        return Trace(doc, prepared, cleaned, validate(record))
 
     @staticmethod
     def _layers(

@@ -37,7 +37,7 @@ from pydantic import (
 
 from cleaner.errors import RuleFileError
 from cleaner.heuristics import HEURISTICS, LINE_CLASSES
-from cleaner.patterns import Pattern, PatternSet, anchored_at_end, compile_pattern
+from cleaner.patterns import Pattern, PatternError, PatternSet, anchored_at_end, compile_pattern
 
 GENERIC = "generic"
 """The stem of the rule file that applies to every document."""
@@ -77,7 +77,7 @@ def _field_groups(pattern: str, also: frozenset[str] = frozenset()) -> str:
 Regex = Annotated[str, AfterValidator(_valid_regex)]
 FieldRegex = Annotated[str, AfterValidator(_valid_regex), AfterValidator(_field_groups)]
 RuleId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9.-]*$")]
-LineClass = Literal["headline", "timestamp", "number"]
+LineClass = Literal["headline", "title_case", "timestamp", "number"]
 assert set(LINE_CLASSES) == set(LineClass.__args__)  # type: ignore[attr-defined]
 
 
@@ -137,6 +137,9 @@ class DropBlock(_Rule):
     to_end: bool = False
     run_of: list[LineClass] | None = None
     min_run: int = Field(0, ge=0, description="With run_of: fewest lines the run needs.")
+    max_run: PositiveInt | None = Field(
+        None, description="With run_of: most lines the run may take (a box of three headlines)."
+    )
 
     @model_validator(mode="after")
     def _one_end(self) -> DropBlock:
@@ -410,6 +413,7 @@ class CompiledBlock:
     to_end: bool
     run_of: tuple[str, ...]
     min_run: int
+    max_run: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -574,15 +578,18 @@ def compile_rule_file(path: Path, *, bundled: bool) -> OutletRules:
         raise RuleFileError(
             str(path), None, "file name must be a lower-case outlet id (a-z, 0-9, -, _)"
         )
-    versions = tuple(
-        CompiledVersion(
-            version.valid_from,
-            version.valid_until,
-            _compile_sections(version, spec, path, lines, ("versions", i), bundled),
+    try:
+        versions = tuple(
+            CompiledVersion(
+                version.valid_from,
+                version.valid_until,
+                _compile_sections(version, spec, path, lines, ("versions", i), bundled),
+            )
+            for i, version in enumerate(spec.versions)
         )
-        for i, version in enumerate(spec.versions)
-    )
-    return _compile_sections(spec, spec, path, lines, (), bundled, versions)
+        return _compile_sections(spec, spec, path, lines, (), bundled, versions)
+    except PatternError as exc:
+        raise RuleFileError(str(path), None, str(exc)) from None
 
 
 def _compile_sections(
@@ -634,6 +641,7 @@ def _compile_sections(
             to_end=b.to_end,
             run_of=tuple(b.run_of or ()),
             min_run=b.min_run,
+            max_run=b.max_run,
         )
         for i, b in enumerate(sections.drop_blocks)
     )
@@ -777,6 +785,13 @@ def _load(key: tuple[tuple[str, str, bool, int, int], ...]) -> Rulebook:
                     None,
                     f"domain {domain} is already claimed by {other}",
                 )
-    return Rulebook(
+    rulebook = Rulebook(
         outlets=dict(sorted(compiled.items())), generic=generic, domain_index=domain_index
     )
+    try:
+        rulebook.fingerprints  # noqa: B018 - compile the shared set now, not mid-run
+    except PatternError as exc:
+        raise RuleFileError(
+            str(bundled_rules_dir()), None, f"the fingerprints of all rule files: {exc}"
+        ) from None
+    return rulebook

@@ -135,7 +135,8 @@ def is_dated_item(text: str) -> bool:
 
 def is_title_cased(text: str) -> bool:
     """Most words capitalised, as headlines are written, and no closing full stop."""
-    if text.endswith((".", ":", ";", ",")) and not text.endswith("..."):
+    core = text.rstrip("”\"’')] ")
+    if core.endswith((".", ":", ";", ",")) and not core.endswith("..."):
         return False
     words = [w for w in (_core(w) for w in text.split()) if w and w.lower() not in SMALL_WORDS]
     if not 1 <= len(words) <= 25:

@@ -99,12 +99,19 @@ def test_is_number_rejects_other_lines(line: str) -> None:
     assert not is_number(line)
 
 
-def test_line_classes_are_the_three_functions() -> None:
-    assert {
-        "headline": is_headline,
-        "timestamp": is_timestamp,
-        "number": is_number,
-    } == LINE_CLASSES
+@pytest.mark.parametrize(
+    ("line", "classes"),
+    [
+        ("Harga Cabai di Pasar Induk Turun Lagi", {"headline", "title_case"}),
+        ("warga menunggu bus sejak pagi", {"headline"}),
+        ("“Tidak.”", set()),
+        ("Rabu, 24 Desember 2025 | 07:26", {"headline", "timestamp", "title_case"}),
+        ("3.", {"number"}),
+        ("Hujan turun sejak pagi dan jalan tergenang di banyak tempat.", set()),
+    ],
+)
+def test_line_classes(line: str, classes: set[str]) -> None:
+    assert {name for name, test in LINE_CLASSES.items() if test(line)} == classes
 
 
 # --- title_echo ---------------------------------------------------------------------------------

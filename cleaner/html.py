@@ -154,7 +154,7 @@ def extract(tree: Any, url: str | None, options: HtmlOptions) -> Extraction:
         return Extraction("")
     body = getattr(document, "body", None)
     text = "\n".join(body_lines(body)) if body is not None else (document.text or "")
-    return Extraction(text, _page_meta(document, tree))
+    return Extraction(text, _page_meta(document, tree, options))
 
 
 def _split(values: Any) -> tuple[str, ...]:
@@ -221,8 +221,20 @@ def published_time(tree: Any) -> str | None:
     return next((c.strip() for c in candidates if _HAS_TIME.match(c.strip())), None)
 
 
-def _page_meta(document: Any, tree: Any) -> PageMeta:
-    site_name = " ".join((document.sitename or "").split()) or None
+_RIGHTS = re.compile(r"\s*[,.|-]?\s*(?:all rights reserved|hak cipta dilindungi).*$", re.I)
+
+
+def _xpath_text(tree: Any, xpath: str) -> str | None:
+    """The text an XPath (rule file ``html.metadata``) points at: attribute values or the
+    elements' text, joined."""
+    found = tree.xpath(xpath)
+    parts = [str(v) if isinstance(v, str) else " ".join(v.itertext()) for v in found]
+    text = " ".join(" ".join(p.split()) for p in parts if p.strip())
+    return text or None
+
+
+def _page_meta(document: Any, tree: Any, options: HtmlOptions) -> PageMeta:
+    site_name = _RIGHTS.sub("", " ".join((document.sitename or "").split())) or None
     title = " ".join((document.title or "").split()) or None
     if site_name and (len(site_name) > 60 or (title and title in site_name)):
         site_name = None  # some pages repeat the title as their site name
@@ -239,6 +251,13 @@ def _page_meta(document: Any, tree: Any) -> PageMeta:
     timed = published_time(tree)
     if timed and (published is None or timed[:10].replace("/", "-") == published[:10]):
         published = timed
+    # an outlet's rule file may say where its markup keeps a field trafilatura misreads
+    if (xpath := options.metadata.get("authors")) and (found := _xpath_text(tree, xpath)):
+        authors = tuple(a.strip() for a in re.split(r"[;,]| dan ", found) if a.strip())
+    if (xpath := options.metadata.get("published_at")) and (found := _xpath_text(tree, xpath)):
+        published = found
+    if (xpath := options.metadata.get("title")) and (found := _xpath_text(tree, xpath)):
+        title = found
     return PageMeta(
         url=document.url or None,
         title=title,

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -250,6 +250,13 @@ class HtmlOptions(BaseModel):
     include_tables: bool = True
     favor_precision: bool = False
     favor_recall: bool = False
+    metadata: dict[
+        Literal["title", "authors", "published_at"], Annotated[str, AfterValidator(_valid_xpath)]
+    ] = Field(
+        default_factory=dict,
+        description="Where the markup keeps a field that trafilatura misreads: an XPath "
+        "to the element (its text) or attribute, e.g. authors: '//div[@class=\"reporter\"]'.",
+    )
 
     def merged(self, outlet: HtmlOptions | None) -> HtmlOptions:
         """These (generic) settings with an outlet's on top: XPaths add up, flags override."""
@@ -260,6 +267,7 @@ class HtmlOptions(BaseModel):
             include_tables=outlet.include_tables,
             favor_precision=outlet.favor_precision,
             favor_recall=outlet.favor_recall,
+            metadata={**self.metadata, **outlet.metadata},
         )
 
 
@@ -437,6 +445,9 @@ class CompiledHeuristic:
     pattern: Pattern | None = None
 
 
+CompiledRule = CompiledBlock | CompiledLine | CompiledField | CompiledHeuristic
+
+
 @dataclass(frozen=True)
 class CompiledVersion:
     valid_from: date | None
@@ -476,18 +487,21 @@ class OutletRules:
     versions: tuple[CompiledVersion, ...] = ()
     bundled: bool = True
 
+    def compiled_rules(self) -> Iterator[CompiledRule]:
+        """Every rule of the file, its versions' included, in the order they run."""
+        yield from self.drop_blocks
+        yield from self.drop_lines
+        yield from self.inline_spans
+        yield from self.strip_prefixes
+        yield from self.fields
+        yield from self.strip_suffixes
+        yield from self.heuristics
+        for version in self.versions:
+            yield from version.rules.compiled_rules()
+
     @cached_property
     def rule_count(self) -> int:
-        own = (
-            len(self.drop_blocks)
-            + len(self.drop_lines)
-            + len(self.inline_spans)
-            + len(self.fields)
-            + len(self.strip_prefixes)
-            + len(self.strip_suffixes)
-            + len(self.heuristics)
-        )
-        return own + sum(v.rules.rule_count for v in self.versions)
+        return sum(1 for _ in self.compiled_rules())
 
 
 def _line_of(lines: dict[tuple[Any, ...], int], loc: Sequence[Any]) -> int | None:
@@ -723,6 +737,15 @@ class Rulebook:
         for each index the outlet and the pattern as written."""
         owners = tuple((rules, p) for rules in self.outlets.values() for p in rules.fingerprints)
         return PatternSet([f"(?m){p}" for _, p in owners], anchored=False), owners
+
+    @cached_property
+    def origins(self) -> dict[str, Origin]:
+        """Where every rule id is written (file and line)."""
+        return {
+            rule.id: rule.origin
+            for rules in [*self.outlets.values(), self.generic]
+            for rule in rules.compiled_rules()
+        }
 
     def html_options(self, outlet: OutletRules | None) -> HtmlOptions:
         """The trafilatura settings for a page of ``outlet`` (or of no known outlet)."""

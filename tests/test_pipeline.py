@@ -344,3 +344,24 @@ def test_cleaning_never_opens_a_network_connection(monkeypatch: pytest.MonkeyPat
     cleaner = Cleaner()
     assert isinstance(cleaner.clean_html(PAGE, url="https://kabar-contoh.id/a/1"), Article)
     assert isinstance(cleaner.clean_text("Senin, 5 Nop 2019 pukul 10.30\n" + ARTICLE), Article)
+
+
+def test_a_rule_file_can_point_at_metadata_in_the_markup(tmp_path: Path) -> None:
+    page = PAGE.replace(
+        "<h1>Judul dari Markup</h1>",
+        '<h1>Judul dari Markup</h1><div class="reporter">Dewi Lestari</div>'
+        '<span class="tgl">Jumat, 1 Maret 2024 | 09:15 WIB</span>',
+    ).replace('<meta property="article:published_time" content="2024-03-01T09:15:00+07:00">', "")
+    (tmp_path / "kabarcontoh.yaml").write_text(
+        "name: Kabar Contoh\ndomains: [kabar-contoh.id]\nhtml:\n  metadata:\n"
+        "    authors: '//div[@class=\"reporter\"]'\n"
+        "    published_at: '//span[@class=\"tgl\"]'\n",
+        encoding="utf-8",
+    )
+    result = Cleaner(CleanerConfig(rules_dirs=(tmp_path,))).clean_html(
+        page, url="https://kabar-contoh.id/a/1"
+    )
+    assert isinstance(result, Article)
+    assert result.authors == ["Dewi Lestari"]
+    assert result.published_at is not None
+    assert result.published_at.isoformat() == "2024-03-01T09:15:00+07:00"

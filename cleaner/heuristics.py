@@ -112,7 +112,7 @@ _DATE_INSIDE = re.compile(
 SMALL_WORDS = frozenset(
     [
         *("di", "ke", "dari", "dan", "atau", "yang", "untuk", "pada", "dengan", "dalam"),
-        *("oleh", "bagi", "tentang", "hingga", "sampai", "serta", "ini", "itu", "pun"),
+        *("oleh", "bagi", "tentang", "hingga", "sampai", "serta", "pun", "per"),
         *("vs", "&", "-", "–", "—", "soal", "jadi", "usai", "jelang"),
     ]
 )

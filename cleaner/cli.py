@@ -20,10 +20,10 @@ import typer
 from cleaner import __version__
 from cleaner.config import CleanerConfig, ReadConfig
 from cleaner.errors import CleanerError
-from cleaner.models import Article, Reject, Skip
+from cleaner.models import Article, RawDocument, Reject, Skip
 from cleaner.pipeline import Cleaner
 from cleaner.read import STDIN, check_inputs
-from cleaner.rules import RuleFile
+from cleaner.rules import GENERIC, RuleFile, bundled_rules_dir, load_rulebook
 from cleaner.stats import RunStats
 from cleaner.write import JsonlWriter
 
@@ -131,6 +131,14 @@ def clean(
     fail_on_reject: Annotated[
         bool, typer.Option("--fail-on-reject", help="Exit with code 1 if any unit is rejected.")
     ] = False,
+    stats_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--stats",
+            help="Write the run's counts as JSON: rejects by reason, per outlet the hits of "
+            "each rule and the rules that never fired.",
+        ),
+    ] = None,
     rules: Annotated[
         list[Path] | None,
         typer.Option(
@@ -201,8 +209,240 @@ def clean(
         articles.abort()
         if reject_writer is not None:
             reject_writer.abort()
-    _err(stats.render() if summary else stats.one_line())
+    _err(stats.render(cleaner.rulebook) if summary else stats.one_line())
+    if stats_file is not None:
+        stats_file.parent.mkdir(parents=True, exist_ok=True)
+        stats_file.write_text(
+            json.dumps(stats.to_dict(cleaner.rulebook), ensure_ascii=False, indent=2) + "\n",
+            encoding="utf-8",
+        )
     if fail_on_reject and stats.rejected:
+        raise typer.Exit(1)
+
+
+@app.command()
+@expected_errors
+def explain(
+    file: Annotated[str, typer.Argument(help="The input to explain (a file, or - for stdin).")],
+    outlet: Annotated[
+        str | None, typer.Option(help="Use this outlet's rules instead of detecting one.")
+    ] = None,
+    rules: Annotated[
+        list[Path] | None,
+        typer.Option("--rules", help="A directory of rule files (as for `clean`)."),
+    ] = None,
+    input_format: Annotated[
+        InputFormatChoice, typer.Option("--format", help="Read the input as this format.")
+    ] = InputFormatChoice.auto,
+    unit: Annotated[
+        int | None,
+        typer.Option(min=1, help="Only the N-th unit (JSONL line, WARC record) of the input."),
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="JSON for tools, one object per unit.")
+    ] = False,
+) -> None:
+    """Show, line by line, what the rules keep and remove in FILE, and why."""
+    from rich.console import Console
+
+    from cleaner.explain import explain as explain_trace
+    from cleaner.read import read_units
+
+    check_inputs([file])
+    config = CleanerConfig(
+        rules_dirs=tuple(rules or ()), outlet=outlet, read=ReadConfig(format=input_format.value)
+    )
+    cleaner = Cleaner(config)
+    console = Console(highlight=False)
+    count = 0
+    for number, item in enumerate(read_units([file], config.read), 1):
+        if unit is not None and number != unit:
+            continue
+        count += 1
+        if isinstance(item, RawDocument):
+            explanation = explain_trace(cleaner.trace(item), cleaner.rulebook)
+            if as_json:
+                typer.echo(json.dumps(explanation.to_json(), ensure_ascii=False))
+            else:
+                if count > 1:
+                    console.print()
+                explanation.render(console)
+        elif as_json:
+            typer.echo(json.dumps({"source": item.source, **_unit_json(item)}, ensure_ascii=False))
+        else:
+            console.print(f"{item.source}: {_unit_text(item)}")
+    if count == 0:
+        raise CleanerError(
+            f"{file} holds no unit {unit}" if unit else f"{file} holds no input units"
+        )
+
+
+def _unit_json(item: Reject | Skip) -> dict[str, object]:
+    if isinstance(item, Reject):
+        return {"result": item.model_dump(mode="json")}
+    return {"skipped": item.what}
+
+
+def _unit_text(item: Reject | Skip) -> str:
+    if isinstance(item, Reject):
+        return f"reject: {item.reason}: {item.detail}"
+    return f"skipped: {item.what}"
+
+
+rules_app = typer.Typer(
+    help="Write and check rule files: list, check, new, test.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(rules_app, name="rules")
+
+RulesDirs = Annotated[
+    list[Path] | None,
+    typer.Option("--rules", help="A directory of your rule files (beside the bundled ones)."),
+]
+FixturesDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--fixtures", help="The fixtures directory (default: fixtures/ beside the rules)."
+    ),
+]
+
+
+@rules_app.command("list")
+@expected_errors
+def rules_list(
+    rules: RulesDirs = None,
+    fixtures: FixturesDir = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON for tools.")] = False,
+) -> None:
+    """Every outlet with its domains, rule count, fixture count and rule file."""
+    from cleaner.authoring import list_outlets
+    from cleaner.explain import shown_path
+
+    rows = list_outlets(load_rulebook(rules or ()), fixtures)
+    if as_json:
+        typer.echo(
+            json.dumps(
+                [
+                    {
+                        "outlet": r.outlet,
+                        "name": r.name,
+                        "domains": list(r.domains),
+                        "rules": r.rules,
+                        "fixtures": r.fixtures,
+                        "file": shown_path(r.path),
+                        "bundled": r.bundled,
+                    }
+                    for r in rows
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    typer.echo(f"{'outlet':<16} {'rules':>5} {'fixtures':>8}  {'file':<28} domains")
+    for r in rows:
+        where = shown_path(r.path) + ("" if r.bundled else " (yours)")
+        domains = ", ".join(r.domains) or "(every document)"
+        typer.echo(f"{r.outlet:<16} {r.rules:>5} {r.fixtures:>8}  {where:<28} {domains}")
+
+
+@rules_app.command("check")
+@expected_errors
+def rules_check(
+    directory: Annotated[
+        Path | None,
+        typer.Argument(help="The rule files to check (default: the bundled rules)."),
+    ] = None,
+    fixtures: FixturesDir = None,
+) -> None:
+    """Validate rule files: schema, patterns, duplicate ids, domains claimed twice, and
+    rules that no fixture ever triggers. Prints each problem as file:line: message."""
+    from cleaner.authoring import check_rules
+    from cleaner.explain import shown_path
+
+    directory = directory or bundled_rules_dir()
+    if not directory.is_dir():
+        raise CleanerError(f"not a directory: {directory}")
+    problems = check_rules(directory, fixtures)
+    for problem in problems:
+        where = shown_path(problem.file) + (f":{problem.line}" if problem.line else "")
+        typer.echo(f"{where}: {problem.message}")
+    if problems:
+        _err(f"{len(problems)} problem{'s' if len(problems) != 1 else ''}")
+        raise typer.Exit(1)
+    _err(f"{shown_path(directory)}: no problems")
+
+
+@rules_app.command("new")
+@expected_errors
+def rules_new(
+    name: Annotated[str, typer.Argument(help="The outlet's id: lower case, e.g. kabarcontoh.")],
+    domain: Annotated[
+        list[str], typer.Option("--domain", help="A domain of the outlet (repeatable).")
+    ],
+    sample: Annotated[
+        Path | None,
+        typer.Option(
+            "--from",
+            help="A saved page of the outlet: proposes rules from what the generic rules "
+            "remove in it, marked REVIEW, and becomes the first fixture.",
+        ),
+    ] = None,
+    rules_dir: Annotated[Path, typer.Option("--dir", help="Where to write the rule file.")] = Path(
+        "rules"
+    ),
+    fixtures: FixturesDir = None,
+) -> None:
+    """Write a commented rule file for a new outlet, and a fixture to test it with."""
+    from cleaner.authoring import fixtures_dir_for, scaffold
+    from cleaner.explain import shown_path
+
+    if sample is not None and not sample.is_file():
+        raise CleanerError(f"no such file: {sample}")
+    written = scaffold(name, domain, rules_dir, fixtures or fixtures_dir_for(rules_dir), sample)
+    for path in written:
+        typer.echo(f"wrote {shown_path(path)}")
+    flag = "" if rules_dir.resolve() == bundled_rules_dir().resolve() else f" --rules {rules_dir}"
+    typer.echo(
+        "next: read the REVIEW lines, then\n"
+        f"  cleaner explain {shown_path(written[-1])}{flag} --outlet {name}\n"
+        f"  cleaner rules test {name}{flag} --update   # writes the expected record: read it\n"
+        f"  cleaner rules test {name}{flag}"
+    )
+
+
+@rules_app.command("test")
+@expected_errors
+def rules_test(
+    name: Annotated[str | None, typer.Argument(help="One outlet (default: every outlet).")] = None,
+    rules: RulesDirs = None,
+    fixtures: FixturesDir = None,
+    update: Annotated[
+        bool,
+        typer.Option(
+            "--update", help="Write the expected records from the current output (then read them)."
+        ),
+    ] = False,
+) -> None:
+    """Run the fixtures: each input must become exactly its expected record."""
+    from cleaner.authoring import fixture_dirs, run_fixtures
+    from cleaner.explain import shown_path
+
+    cleaner = Cleaner(CleanerConfig(rules_dirs=tuple(rules or ())))
+    if name is not None and name not in cleaner.rulebook.outlets and name != GENERIC:
+        raise CleanerError(f"unknown outlet {name!r}; see `cleaner rules list`")
+    results = run_fixtures(cleaner, fixture_dirs(cleaner.rulebook, fixtures), name, update)
+    if not results:
+        raise CleanerError(f"no fixtures for {name or 'any outlet'}")
+    failed = [r for r in results if not r.passed]
+    for result in results:
+        status = "updated" if result.updated else "ok" if result.passed else "FAIL"
+        typer.echo(f"{status:<8} {shown_path(result.case.input)}")
+        if not result.passed:
+            typer.echo(result.diff)
+    _err(f"{len(results) - len(failed)} of {len(results)} fixtures pass")
+    if failed:
         raise typer.Exit(1)
 
 

@@ -32,6 +32,7 @@ from pydantic import (
     Field,
     PositiveInt,
     ValidationError,
+    field_validator,
     model_validator,
 )
 
@@ -284,6 +285,20 @@ class RuleSections(BaseModel):
     fields: list[FieldRule] = Field(default_factory=list)
     strip_suffixes: list[StripRule] = Field(default_factory=list)
     heuristics: list[HeuristicRef] = Field(default_factory=list)
+
+    @field_validator(
+        "drop_blocks",
+        "drop_lines",
+        "inline_spans",
+        "strip_prefixes",
+        "fields",
+        "strip_suffixes",
+        "heuristics",
+        mode="before",
+    )
+    @classmethod
+    def _empty_section(cls, value: Any) -> Any:
+        return [] if value is None else value  # a section whose items are all commented out
 
     def located_rules(self) -> list[tuple[str, int, _Rule]]:
         """``(section, index, rule)`` for every rule, in the order they are applied."""

@@ -1,11 +1,18 @@
-"""Counting a run: articles, rejects by reason, rule hits per outlet."""
+"""Counting a run: articles, rejects by reason, rule hits per outlet.
+
+Stats are plain counters, so runs on several processes or machines merge by adding them
+up (:meth:`RunStats.merge`). Given the rulebook, they also tell which rules of the
+outlets seen never fired: dead rules show, as over-eager ones do in the hit counts.
+"""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from cleaner.models import Article, Reject, Skip
+from cleaner.rules import GENERIC, Rulebook
 
 UNKNOWN_OUTLET = "(no outlet rules)"
 
@@ -47,6 +54,56 @@ class RunStats:
             outlet.rejects += 1
             outlet.rule_hits.update(result.rule_hits or {})
 
+    def merge(self, other: RunStats) -> None:
+        """Add another run's counts to these."""
+        self.articles += other.articles
+        self.rejects.update(other.rejects)
+        self.skipped.update(other.skipped)
+        for name, theirs in other.outlets.items():
+            mine = self.outlets[name]
+            mine.documents += theirs.documents
+            mine.articles += theirs.articles
+            mine.rejects += theirs.rejects
+            mine.rule_hits.update(theirs.rule_hits)
+
+    def never_fired(self, rulebook: Rulebook) -> dict[str, list[str]]:
+        """Per outlet seen (and for the generic file), the rules that never fired."""
+        out: dict[str, list[str]] = {}
+        all_hits: Counter[str] = Counter()
+        for name, o in self.outlets.items():
+            all_hits.update(o.rule_hits)
+            rules = rulebook.outlets.get(name)
+            if rules is not None:
+                dead = [r.id for r in rules.compiled_rules() if not o.rule_hits[r.id]]
+                if dead:
+                    out[name] = dead
+        if self.outlets:
+            dead = [r.id for r in rulebook.generic.compiled_rules() if not all_hits[r.id]]
+            if dead:
+                out[GENERIC] = dead
+        return out
+
+    def to_dict(self, rulebook: Rulebook | None = None) -> dict[str, Any]:
+        """Everything counted, for ``--stats FILE``."""
+        never = self.never_fired(rulebook) if rulebook is not None else {}
+        return {
+            "articles": self.articles,
+            "rejected": self.rejected,
+            "rejects": dict(self.rejects.most_common()),
+            "skipped": dict(self.skipped.most_common()),
+            "outlets": {
+                name: {
+                    "documents": o.documents,
+                    "articles": o.articles,
+                    "rejects": o.rejects,
+                    "rule_hits": dict(sorted(o.rule_hits.items(), key=lambda kv: (-kv[1], kv[0]))),
+                    "never_fired": never.get(name, []),
+                }
+                for name, o in sorted(self.outlets.items())
+            },
+            "generic_never_fired": never.get(GENERIC, []),
+        }
+
     def one_line(self) -> str:
         """``N articles, M rejected`` (the line every run prints on standard error)."""
         line = f"{self.articles} articles, {self.rejected} rejected"
@@ -56,8 +113,10 @@ class RunStats:
             line += f"; {sum(self.skipped.values())} skipped"
         return line
 
-    def render(self) -> str:
-        """A one-screen summary: totals, rejects by reason, per outlet the rule hits."""
+    def render(self, rulebook: Rulebook | None = None) -> str:
+        """A one-screen summary: totals, rejects by reason, per outlet the rule hits (and,
+        given the rulebook, the rules that never fired)."""
+        never = self.never_fired(rulebook) if rulebook is not None else {}
         out = [self.one_line(), ""]
         if self.rejects:
             out.append("rejects by reason")
@@ -74,4 +133,13 @@ class RunStats:
             out.append(f"{name:<24} {o.documents:>7} {o.articles:>9} {o.rejects:>8} {removed:>10}")
             for rule, n in sorted(o.rule_hits.items(), key=lambda kv: (-kv[1], kv[0])):
                 out.append(f"    {rule:<47} {n:>10}")
+            if name in never:
+                out.append(f"    never fired: {_brief(never[name])}")
+        if GENERIC in never:
+            out.append(f"generic rules never fired: {_brief(never[GENERIC])}")
         return "\n".join(out)
+
+
+def _brief(ids: list[str], most: int = 6) -> str:
+    names = ", ".join(i.split("/", 1)[1] for i in ids[:most])
+    return names + (f" and {len(ids) - most} more" if len(ids) > most else "")

@@ -1,0 +1,343 @@
+"""Tools for writing rule files: list, check, scaffold and test them.
+
+The ``cleaner rules`` commands are thin shells over these functions. Fixtures for a rule
+directory live in a ``fixtures/`` directory beside it (``rules/`` and ``fixtures/`` side by
+side, as in this repository), one folder per outlet.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from cleaner.config import CleanerConfig
+from cleaner.errors import RuleFileError
+from cleaner.fixtures import FixtureCase, diff, discover, dump_records, load_records, run_case
+from cleaner.models import RawDocument
+from cleaner.pipeline import Cleaner
+from cleaner.read import read_units
+from cleaner.rules import GENERIC, OutletRules, Rulebook, bundled_rules_dir, read_rule_file
+
+SCHEMA_FILE = "rules.schema.json"
+MODELINE = f"# yaml-language-server: $schema={SCHEMA_FILE}"
+
+
+def fixtures_dir_for(rules_dir: Path) -> Path:
+    """Where the fixtures of a rules directory live: ``fixtures/`` beside it."""
+    return rules_dir.resolve().parent / "fixtures"
+
+
+def fixture_dirs(rulebook: Rulebook, extra: Path | None) -> list[Path]:
+    dirs = [fixtures_dir_for(bundled_rules_dir())]
+    dirs += [fixtures_dir_for(r.path.parent) for r in rulebook.outlets.values() if not r.bundled]
+    if extra is not None:
+        dirs.insert(0, extra)
+    seen: list[Path] = []
+    for d in dirs:
+        if d.is_dir() and d not in seen:
+            seen.append(d)
+    return seen
+
+
+def cases_of(outlet: str, fixtures: list[Path]) -> list[FixtureCase]:
+    """The fixture cases of one outlet, from the first fixtures directory that has any."""
+    for root in fixtures:
+        found = [c for c in discover(root) if c.outlet_dir == outlet]
+        if found:
+            return found
+    return []
+
+
+# --- rules list --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutletInfo:
+    outlet: str
+    name: str
+    domains: tuple[str, ...]
+    rules: int
+    fixtures: int
+    path: Path
+    bundled: bool
+
+
+def list_outlets(rulebook: Rulebook, fixtures: Path | None = None) -> list[OutletInfo]:
+    """Every outlet (and the generic file) with its domains, rule and fixture counts."""
+    dirs = fixture_dirs(rulebook, fixtures)
+    return [
+        OutletInfo(
+            rules.outlet,
+            rules.name,
+            rules.domains,
+            rules.rule_count,
+            len(cases_of(rules.outlet, dirs)),
+            rules.path,
+            rules.bundled,
+        )
+        for rules in [*rulebook.outlets.values(), rulebook.generic]
+    ]
+
+
+# --- rules check -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.file}:{self.line}: {self.message}"
+            if self.line
+            else f"{self.file}: {self.message}"
+        )
+
+
+def check_rules(directory: Path, fixtures: Path | None = None) -> list[Problem]:
+    """Every problem of the rule files in ``directory``: schema, patterns, duplicate ids
+    (all reported, not just the first), domains claimed twice, outlets without fixtures,
+    fixtures recognised as another outlet, and rules no fixture ever triggers."""
+    problems: list[Problem] = []
+    files = sorted(p for p in directory.glob("*.y*ml") if not p.name.startswith(("_", ".")))
+    readable: list[Path] = []
+    for path in files:
+        try:
+            read_rule_file(path)
+        except RuleFileError as exc:
+            problems += [Problem(str(path), line, msg) for line, msg in exc.problems]
+        else:
+            readable.append(path)
+    if problems:
+        return problems
+    bundled = directory.resolve() == bundled_rules_dir().resolve()
+    try:
+        cleaner = Cleaner(CleanerConfig(rules_dirs=() if bundled else (directory,)))
+    except RuleFileError as exc:  # e.g. a domain claimed by two files
+        return [Problem(exc.path, line, msg) for line, msg in exc.problems]
+    rulebook = cleaner.rulebook
+    mine = [r for r in [*rulebook.outlets.values(), rulebook.generic] if r.path in readable]
+    dirs = fixture_dirs(rulebook, fixtures if fixtures else fixtures_dir_for(directory))
+    hits: Counter[str] = Counter()
+    for rules in mine:
+        if rules.outlet == GENERIC:
+            continue
+        cases = cases_of(rules.outlet, dirs)
+        if not cases:
+            problems.append(Problem(str(rules.path), None, f"no fixtures for {rules.outlet!r}"))
+        for case in cases:
+            hits.update(_hits(cleaner, case, rules, problems))
+    for rules in mine:
+        if rules.outlet == GENERIC:
+            for root in dirs:
+                for case in discover(root):
+                    hits.update(_hits(cleaner, case, None, []))
+        for rule in rules.compiled_rules():
+            if hits[rule.id] == 0:
+                problems.append(
+                    Problem(
+                        str(rules.path),
+                        rule.origin.line,
+                        f"rule {rule.id!r} never matches any fixture",
+                    )
+                )
+    return problems
+
+
+def _hits(
+    cleaner: Cleaner, case: FixtureCase, rules: OutletRules | None, problems: list[Problem]
+) -> Counter[str]:
+    hits: Counter[str] = Counter()
+    for unit in read_units([str(case.input)], cleaner.config.read):
+        if not isinstance(unit, RawDocument):
+            continue
+        trace = cleaner.trace(unit)
+        if trace.cleaned is not None:
+            hits.update(trace.cleaned.hits)
+        if rules is not None and trace.prepared is not None:
+            found = trace.prepared.detection.outlet
+            if found != rules.outlet:
+                problems.append(
+                    Problem(
+                        str(case.input),
+                        None,
+                        f"a fixture of {rules.outlet!r} is recognised as {found!r}",
+                    )
+                )
+    return hits
+
+
+# --- rules test --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    case: FixtureCase
+    passed: bool
+    diff: str = ""
+    updated: bool = False
+
+
+def run_fixtures(
+    cleaner: Cleaner, fixtures: list[Path], outlet: str | None = None, update: bool = False
+) -> list[CaseResult]:
+    """Run the fixture cases (of one outlet, or all): each must give exactly its expected
+    records. ``update`` writes the expected files from the current output instead."""
+    results = []
+    for root in fixtures:
+        for case in discover(root):
+            if outlet is not None and case.outlet_dir != outlet:
+                continue
+            actual = run_case(cleaner, case)
+            if update:
+                case.expected.write_text(dump_records(actual), encoding="utf-8")
+                results.append(CaseResult(case, True, updated=True))
+                continue
+            if not case.expected.exists():
+                results.append(CaseResult(case, False, f"{case.expected} is missing"))
+                continue
+            expected = load_records(case.expected)
+            results.append(CaseResult(case, actual == expected, diff(expected, actual)))
+    return results
+
+
+# --- rules new ---------------------------------------------------------------------------
+
+_LEAD_IN = re.compile(
+    r"^(?P<name>[A-Za-z][\w-]*(?:\.[A-Za-z]{2,})+)(?:\s*,\s*[A-Z][A-Za-z .]{1,30}?)?"
+    r"\s*(?:--|-|–|—)\s+\S"
+)
+
+
+def scaffold(
+    name: str,
+    domains: list[str],
+    rules_dir: Path,
+    fixtures_root: Path,
+    sample: Path | None = None,
+) -> list[Path]:
+    """Write ``rules_dir/NAME.yaml`` and ``fixtures_root/NAME/``; return the paths written.
+
+    With a ``sample``, the generic rules are run on it: each line they remove becomes a
+    proposed drop rule marked ``REVIEW``, and a lead-in such as ``Kabar.id, JAKARTA - ``
+    becomes a proposed fingerprint and strip rule.
+    """
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", name):
+        raise RuleFileError(name, None, "an outlet id is lower case: a-z, 0-9, - and _")
+    rule_path = rules_dir / f"{name}.yaml"
+    if rule_path.exists():
+        raise RuleFileError(str(rule_path), None, "already exists; edit it instead")
+    proposals: list[str] = []
+    lead_in: str | None = None
+    if sample is not None:
+        proposals, lead_in = _proposals(sample)
+    rules_dir.mkdir(parents=True, exist_ok=True)
+    rule_path.write_text(_template(name, domains, proposals, lead_in), encoding="utf-8")
+    written = [rule_path]
+    case_dir = fixtures_root / name
+    case_dir.mkdir(parents=True, exist_ok=True)
+    if sample is not None:
+        target = case_dir / sample.name
+        shutil.copyfile(sample, target)
+    else:
+        target = case_dir / "example.txt"
+        target.write_text(_EXAMPLE, encoding="utf-8")
+    written.append(target)
+    return written
+
+
+def _proposals(sample: Path) -> tuple[list[str], str | None]:
+    cleaner = Cleaner()
+    doc = next((u for u in read_units([str(sample)]) if isinstance(u, RawDocument)), None)
+    if doc is None:
+        raise RuleFileError(str(sample), None, "holds no document to learn from")
+    trace = cleaner.trace(doc)
+    proposals: list[str] = []
+    lead_in = None
+    if trace.cleaned is not None:
+        seen: set[str] = set()
+        for line in trace.cleaned.lines:
+            if line.removed_by and line.removed_by.startswith("generic/"):
+                text = line.original
+                if text in seen or len(text) > 120:
+                    continue
+                seen.add(text)
+                proposals.append(
+                    f"  - id: review-{len(proposals) + 1}  # REVIEW: {line.removed_by} "
+                    f"removed this line of the sample\n    pattern: '{_quote(text)}$'"
+                )
+        for line in trace.cleaned.kept[:6]:
+            if m := _LEAD_IN.match(line.original):
+                lead_in = m.group("name")
+                break
+    return proposals, lead_in
+
+
+def _quote(text: str) -> str:
+    """``text`` as a literal RE2 pattern inside a single-quoted YAML string."""
+    return re.sub(r"([.^$*+?()\[\]{}|\\])", r"\\\1", text).replace("'", "''")
+
+
+def _template(name: str, domains: list[str], proposals: list[str], lead_in: str | None) -> str:
+    domain_list = ", ".join(domains)
+    fingerprint = (
+        f"  - '^{_quote(lead_in)}\\s*(?:,|--|-|–|—)'  # REVIEW: the sample's lead-in"
+        if lead_in
+        else ("  # - '^KABAR\\.ID, '   # text that only this outlet's pages carry")
+    )
+    strip = (
+        "  - id: lead-in  # REVIEW: cut from the first paragraph, the place is the dateline\n"
+        "    within: 4\n"
+        f"    pattern: '{_quote(lead_in)}(?:\\s*,\\s*(?P<dateline>[A-Z][A-Za-z .]{{1,30}}?))?"
+        "\\s*(?:--|-|–|—)\\s*'"
+        if lead_in
+        else (
+            "  # - id: lead-in\n  #   within: 4\n"
+            "  #   pattern: 'KABAR\\.ID, (?P<dateline>[A-Z]+) - '"
+        )
+    )
+    title = (
+        "  - id: title  # REVIEW: the headline is the line above the lead-in\n"
+        "    relative_to: lead-in\n    offset: -1\n    pattern: '(?P<title>[^.]{10,250})$'\n"
+        if lead_in
+        else ""
+    )
+    drops = (
+        "\n".join(proposals)
+        if proposals
+        else ("  # - id: share-bar\n  #   pattern: 'Bagikan artikel ini$'")
+    )
+    return f"""{MODELINE}
+# {name}: rules for the outlet's pages. Every key is documented in docs/rules.md.
+# Lines marked REVIEW were proposed by `cleaner rules new`: keep, edit or delete each.
+name: {name.title()}
+domains: [{domain_list}]
+
+fingerprints:
+{fingerprint}
+
+strip_prefixes:
+{strip}
+
+fields:
+{title}  # - id: date
+  #   within: 4
+  #   pattern: '(?P<published_at>\\w+, \\d{{1,2}} \\w+ \\d{{4}} \\d{{1,2}}:\\d{{2}} WIB)$'
+  # - id: title
+  #   relative_to: date
+  #   offset: -1
+  #   pattern: '(?P<title>.{{5,250}})$'
+
+drop_lines:
+{drops}
+"""
+
+
+_EXAMPLE = """Replace this file with a page of the outlet, written in its template.
+Then run: cleaner rules test <outlet> --update, and read the .expected.yaml it writes.
+"""

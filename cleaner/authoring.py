@@ -232,12 +232,9 @@ def scaffold(
     rule_path = rules_dir / f"{name}.yaml"
     if rule_path.exists():
         raise RuleFileError(str(rule_path), None, "already exists; edit it instead")
-    proposals: list[str] = []
-    lead_in: str | None = None
-    if sample is not None:
-        proposals, lead_in = _proposals(sample)
+    proposals = _proposals(sample) if sample is not None else Proposals([], [], None)
     rules_dir.mkdir(parents=True, exist_ok=True)
-    rule_path.write_text(_template(name, domains, proposals, lead_in), encoding="utf-8")
+    rule_path.write_text(_template(name, domains, proposals), encoding="utf-8")
     written = [rule_path]
     case_dir = fixtures_root / name
     case_dir.mkdir(parents=True, exist_ok=True)
@@ -251,31 +248,71 @@ def scaffold(
     return written
 
 
-def _proposals(sample: Path) -> tuple[list[str], str | None]:
+_CREDIT = re.compile(r"^(?P<role>Penulis|Reporter|Wartawan|Oleh|Kontributor|Laporan)\s*:?\s+\S")
+_WIDGET = re.compile(
+    r"^(?P<word>Editor|Redaktur|Penyunting|Bagikan|Share|Tags?|Topik|Kata [Kk]unci|Sumber)"
+    r"\s*[:|]"
+)
+# Generic rules that read the document, not a fixed line: a copy of what they removed
+# would make no sense as an outlet rule.
+_CONTEXTUAL = ("generic/title-echo", "generic/headline", "generic/dateline")
+
+
+@dataclass
+class Proposals:
+    """What ``cleaner rules new --from`` proposes, as YAML list items per section."""
+
+    fields: list[str]
+    drop_lines: list[str]
+    lead_in: str | None
+
+
+def _proposals(sample: Path) -> Proposals:
     cleaner = Cleaner()
     doc = next((u for u in read_units([str(sample)]) if isinstance(u, RawDocument)), None)
     if doc is None:
         raise RuleFileError(str(sample), None, "holds no document to learn from")
     trace = cleaner.trace(doc)
-    proposals: list[str] = []
-    lead_in = None
-    if trace.cleaned is not None:
-        seen: set[str] = set()
-        for line in trace.cleaned.lines:
-            if line.removed_by and line.removed_by.startswith("generic/"):
-                text = line.original
-                if text in seen or len(text) > 120:
-                    continue
-                seen.add(text)
-                proposals.append(
-                    f"  - id: review-{len(proposals) + 1}  # REVIEW: {line.removed_by} "
-                    f"removed this line of the sample\n    pattern: '{_quote(text)}$'"
+    found = Proposals([], [], None)
+    if trace.cleaned is None:
+        return found
+    seen: set[str] = set()
+    for line in trace.cleaned.lines:
+        text = line.original
+        if text in seen or len(text) > 120:
+            continue
+        seen.add(text)
+        rule = line.removed_by
+        if rule is not None:
+            generic_field = rule in {f.id for f in cleaner.rulebook.generic.fields}
+            if rule.startswith("generic/") and rule not in _CONTEXTUAL and not generic_field:
+                found.drop_lines.append(
+                    f"  - id: review-{len(found.drop_lines) + 1}  # REVIEW: {rule} already "
+                    "removes it; keep to pin it for this outlet\n"
+                    f"    pattern: '{_quote(text)}$'"
                 )
-        for line in trace.cleaned.kept[:6]:
-            if m := _LEAD_IN.match(line.original):
-                lead_in = m.group("name")
-                break
-    return proposals, lead_in
+        elif m := _CREDIT.match(text):
+            role = m.group("role")
+            found.fields.insert(
+                0,
+                f"  - id: credit  # REVIEW: the sample's line '{_quote(text)[:50]}'\n"
+                f"    pattern: '{role}\\s*:?\\s+(?P<authors>[^|]{{3,80}})$'",
+            )
+        elif m := _WIDGET.match(text):
+            word = m.group("word")
+            found.drop_lines.append(
+                f"  - id: {_slug(word)}  # REVIEW: the sample's line '{_quote(text)[:50]}'\n"
+                f"    pattern: '{word}\\s*[:|]'"
+            )
+    for line in trace.cleaned.kept[:6]:
+        if m := _LEAD_IN.match(line.original):
+            found.lead_in = m.group("name")
+            break
+    return found
+
+
+def _slug(word: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", word.lower()).strip("-")
 
 
 def _quote(text: str) -> str:
@@ -283,7 +320,8 @@ def _quote(text: str) -> str:
     return re.sub(r"([.^$*+?()\[\]{}|\\])", r"\\\1", text).replace("'", "''")
 
 
-def _template(name: str, domains: list[str], proposals: list[str], lead_in: str | None) -> str:
+def _template(name: str, domains: list[str], proposals: Proposals) -> str:
+    lead_in = proposals.lead_in
     domain_list = ", ".join(domains)
     fingerprint = (
         f"  - '^{_quote(lead_in)}\\s*(?:,|--|-|–|—)'  # REVIEW: the sample's lead-in"
@@ -307,9 +345,10 @@ def _template(name: str, domains: list[str], proposals: list[str], lead_in: str 
         if lead_in
         else ""
     )
+    credits = "".join(f"{item}\n" for item in proposals.fields)
     drops = (
-        "\n".join(proposals)
-        if proposals
+        "\n".join(proposals.drop_lines)
+        if proposals.drop_lines
         else ("  # - id: share-bar\n  #   pattern: 'Bagikan artikel ini$'")
     )
     return f"""{MODELINE}
@@ -325,7 +364,7 @@ strip_prefixes:
 {strip}
 
 fields:
-{title}  # - id: date
+{credits}{title}  # - id: date
   #   within: 4
   #   pattern: '(?P<published_at>\\w+, \\d{{1,2}} \\w+ \\d{{4}} \\d{{1,2}}:\\d{{2}} WIB)$'
   # - id: title

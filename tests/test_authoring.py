@@ -61,7 +61,7 @@ def test_new_explain_edit_test_gives_a_passing_outlet(tmp_path: Path) -> None:
     rule_file = rules / "kabarcontoh.yaml"
     text = rule_file.read_text(encoding="utf-8")
     assert text.startswith(MODELINE)
-    assert "REVIEW: generic/copyright removed this line" in text
+    assert "REVIEW: generic/copyright already removes it" in text
     assert "'^KABARCONTOH\\.ID\\s*(?:,|--|-|–|—)'" in text  # the lead-in, as a fingerprint
     RuleFile.model_validate(yaml.safe_load(text))  # a valid rule file as written
     assert (fixtures / "kabarcontoh" / "page.txt").read_text(encoding="utf-8") == PAGE

@@ -199,7 +199,8 @@ def run_fixtures(
                 results.append(CaseResult(case, True, updated=True))
                 continue
             if not case.expected.exists():
-                results.append(CaseResult(case, False, f"{case.expected} is missing"))
+                missing = f"{case.expected.name} is missing (write it with --update, then read it)"
+                results.append(CaseResult(case, False, missing))
                 continue
             expected = load_records(case.expected)
             results.append(CaseResult(case, actual == expected, diff(expected, actual)))

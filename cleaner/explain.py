@@ -69,17 +69,18 @@ class Explanation:
     def render(self, console: Console) -> None:
         trace = self.trace
         prepared, cleaned = trace.prepared, trace.cleaned
-        console.print(Text(trace.doc.source, style="bold"))
+        console.print(Text(trace.doc.source, style="bold"), soft_wrap=True)
         if prepared is not None:
             detection = prepared.detection
             if detection.rules is None:
-                console.print("outlet: none recognised; generic rules only")
+                console.print("outlet: none recognised; generic rules only", soft_wrap=True)
             else:
                 evidence = ", ".join(detection.evidence)
                 console.print(
                     f"outlet: {detection.outlet} ({detection.method}: {evidence}); "
                     f"rules: {shown_path(detection.rules.path)}",
                     highlight=False,
+                    soft_wrap=True,
                 )
         if cleaned is not None:
             field_of: dict[tuple[str, int], list[str]] = {}
@@ -99,10 +100,13 @@ class Explanation:
             console.print(
                 Text(f"article: {result.word_count} words, id {result.id}", style="green"),
                 highlight=False,
+                soft_wrap=True,
             )
         else:
             console.print(
-                Text(f"reject: {result.reason}: {result.detail}", style="red"), highlight=False
+                Text(f"reject: {result.reason}: {result.detail}", style="red"),
+                highlight=False,
+                soft_wrap=True,
             )
 
     def _line(self, no: int, line: Any, field_of: dict[tuple[str, int], list[str]]) -> Text:

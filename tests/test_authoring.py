@@ -217,3 +217,19 @@ def test_stats_file_counts_rule_hits_and_names_rules_that_never_fired(tmp_path: 
     assert rmol["never_fired"] == []
     assert "generic/loading" in data["generic_never_fired"]
     assert data["skipped"] == {"file with no reader (.yaml)": rmol["documents"]}
+
+
+def test_error_paths_give_one_line_and_exit_code_2(tmp_path: Path) -> None:
+    missing_dir = runner.invoke(app, ["rules", "list", "--rules", str(tmp_path / "nope")])
+    assert missing_dir.exit_code == 2
+    assert missing_dir.stderr.startswith("cleaner: error:")
+    assert "rules directory does not exist" in missing_dir.stderr
+    not_dir = runner.invoke(app, ["rules", "check", str(tmp_path / "nope")])
+    assert not_dir.exit_code == 2 and "not a directory" in not_dir.stderr
+    rules, _ = project(tmp_path)
+    write(rules / "sepi.yaml", "name: Sepi\ndomains: [sepi.id]\n")
+    nothing = runner.invoke(app, ["rules", "test", "sepi", "--rules", str(rules)])
+    assert nothing.exit_code == 2 and "no fixtures for sepi" in nothing.stderr
+    for result in (missing_dir, not_dir, nothing):
+        assert len(result.stderr.splitlines()) == 1
+        assert "Traceback" not in result.stderr

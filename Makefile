@@ -47,7 +47,7 @@ typecheck: install-dev  ## mypy --strict on the package
 lock:  ## re-pin every dependency after a change to pyproject.toml
 	rm -rf .lock-venv
 	$(PYTHON) -m venv .lock-venv
-	.lock-venv/bin/python -m pip install -q '.[dev]'
+	.lock-venv/bin/python -m pip install -q '.[dev,dask]'
 	.lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^cleaner[ =@]' > constraints.txt
 	rm -rf .lock-venv
 

@@ -59,6 +59,8 @@ class Cleaned:
     """Index in ``lines`` of the line each field rule matched (for ``relative_to``)."""
     known: dict[str, str] = field(default_factory=dict)
     """Fields known before the rules ran (from the page's markup), for heuristics."""
+    edits: int = 0
+    """How many times a line's text was changed (a span or lead-in cut)."""
 
     @property
     def kept(self) -> list[Line]:
@@ -78,6 +80,7 @@ class Cleaned:
     def cut(self, line: Line, start: int, end: int, rule: str) -> None:
         """Cut ``line.text[start:end]`` out of a line; a line left empty is removed."""
         text = line.text
+        self.edits += 1
         line.stripped.append((rule, text[start:end]))
         left, right = text[:start].rstrip(), text[end:].lstrip()
         line.text = f"{left} {right}" if left and right else left or right
@@ -119,11 +122,19 @@ def _in_window(kept: list[Line], window: Window) -> list[Line]:
 
 class _Slots:
     """Which of a rule file's patterns match each line: one set pass per line, redone
-    only for a line whose text a strip rule has changed."""
+    only for a line whose text a strip rule has changed.
 
-    def __init__(self, rules: OutletRules) -> None:
+    :meth:`present` is the union over the document: a rule whose pattern matches no
+    line is skipped without looking at any line, which is what most rules are on most
+    documents.
+    """
+
+    def __init__(self, rules: OutletRules, doc: Cleaned) -> None:
         self._set = rules.line_set
         self._cache: dict[int, tuple[str, frozenset[int]]] = {}
+        self._doc = doc
+        self._present: set[int] = set()
+        self._present_at = -1  # doc.edits when `_present` was computed
 
     def __call__(self, line: Line) -> frozenset[int]:
         cached = self._cache.get(id(line))
@@ -131,6 +142,16 @@ class _Slots:
             cached = (line.text, self._set.match(line.text))
             self._cache[id(line)] = cached
         return cached[1]
+
+    def present(self) -> set[int]:
+        """Slots that match some line still kept (a superset after removals)."""
+        if self._present_at != self._doc.edits:
+            present: set[int] = set()
+            for line in self._doc.lines:
+                if line.removed_by is None:
+                    present |= self(line)
+            self._present, self._present_at = present, self._doc.edits
+        return self._present
 
 
 def _apply_block(doc: Cleaned, rule: CompiledBlock, slots: _Slots, limit: int | None) -> None:
@@ -275,6 +296,7 @@ def _apply_strip(doc: Cleaned, rule: CompiledLine, slots: _Slots, *, prefix: boo
         rest = line.text[m.end() :] if prefix else line.text[: m.start()]
         line.stripped.append((rule.id, cut))
         line.text = rest.strip()
+        doc.edits += 1
         if line.text:
             doc.hits[rule.id] += 1
         else:
@@ -285,19 +307,23 @@ def _apply_strip(doc: Cleaned, rule: CompiledLine, slots: _Slots, *, prefix: boo
 def apply_rules(doc: Cleaned, rules: OutletRules) -> None:
     """Apply one rule file to ``doc`` in place."""
     limit = rules.max_line_chars
-    slots = _Slots(rules)
+    slots = _Slots(rules, doc)
     for block in rules.drop_blocks:
-        _apply_block(doc, block, slots, limit)
-    if rules.drop_lines:
+        if block.start_slot in slots.present():
+            _apply_block(doc, block, slots, limit)
+    if rules.drop_lines and any(drop.slot in slots.present() for drop in rules.drop_lines):
         _apply_drops(doc, rules, slots, limit)
     if rules.inline_spans:
         _apply_spans(doc, rules)
     for strip in rules.strip_prefixes:
-        _apply_strip(doc, strip, slots, prefix=True)
+        if strip.slot in slots.present():
+            _apply_strip(doc, strip, slots, prefix=True)
     for field_rule in rules.fields:
-        _apply_field(doc, field_rule, slots, limit)
+        if field_rule.slot in slots.present():
+            _apply_field(doc, field_rule, slots, limit)
     for strip in rules.strip_suffixes:
-        _apply_strip(doc, strip, slots, prefix=False)
+        if strip.slot in slots.present():
+            _apply_strip(doc, strip, slots, prefix=False)
     for heuristic in rules.heuristics:
         HEURISTICS[heuristic.name](doc, heuristic)
     if rules.versions:

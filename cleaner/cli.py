@@ -13,12 +13,13 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 
 from cleaner import __version__
 from cleaner.config import CleanerConfig, ReadConfig
+from cleaner.engine import LocalEngine, LocalSettings, add_outcome, default_workers, reject_of
 from cleaner.errors import CleanerError
 from cleaner.models import Article, RawDocument, Reject, Skip
 from cleaner.pipeline import Cleaner
@@ -73,6 +74,11 @@ def _main(
     """Turn scraped Indonesian news pages into clean, validated article records (JSONL)."""
 
 
+class EngineChoice(StrEnum):
+    local = "local"
+    dask = "dask"
+
+
 class InputFormatChoice(StrEnum):
     auto = "auto"
     text = "text"
@@ -101,9 +107,14 @@ def clean(
             show_default=False,
         ),
     ] = None,
-    output: Annotated[
-        Path | None,
-        typer.Option("-o", "--output", help="Write articles here (default: standard output)."),
+    output_arg: Annotated[
+        str | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="Write articles here (default: standard output); .gz or .zst compresses. "
+            "A directory (out/) gets part files, one pair per shard of inputs.",
+        ),
     ] = None,
     rejects: Annotated[
         Path | None,
@@ -139,6 +150,48 @@ def clean(
             "each rule and the rules that never fired.",
         ),
     ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Processes (default: every core). The output is the same for any number.",
+        ),
+    ] = None,
+    engine: Annotated[
+        EngineChoice,
+        typer.Option(
+            help="local: this machine; dask: a Dask cluster (needs -o DIR/ and "
+            "`pip install 'cleaner[dask]'`).",
+        ),
+    ] = EngineChoice.local,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="With --engine dask: the address of a running scheduler "
+            "(tcp://host:8786); default: a local cluster of --workers processes."
+        ),
+    ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="With -o DIR/: skip the shards a previous run finished (their .done "
+            "marker matches the inputs) and redo the others.",
+        ),
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar, only the final line.")
+    ] = False,
+    shard_mb: Annotated[
+        float,
+        typer.Option(
+            "--shard-mb",
+            min=0.001,
+            help="With -o DIR/: input megabytes per shard (one pair of part files each; "
+            "a larger file is a shard of its own).",
+        ),
+    ] = 64.0,
     rules: Annotated[
         list[Path] | None,
         typer.Option(
@@ -170,7 +223,70 @@ def clean(
         outlet=outlet,
         read=ReadConfig(format=input_format.value, max_unit_bytes=max_bytes),
     )
-    cleaner = Cleaner(config)
+    workers = workers or default_workers()
+    output = Path(output_arg) if output_arg not in (None, "-") else None
+    sharded = output is not None and (output_arg.endswith("/") or output.is_dir())  # type: ignore[union-attr]
+    if engine is EngineChoice.dask and not sharded:
+        raise CleanerError("--engine dask writes part files: give -o a directory (-o out/)")
+    if resume and not sharded:
+        raise CleanerError("--resume needs -o DIR/: only sharded output can be resumed")
+    if scheduler and engine is not EngineChoice.dask:
+        raise CleanerError("--scheduler goes with --engine dask")
+    if sharded:
+        assert output is not None
+        stats, rulebook = _clean_sharded(
+            inputs, config, output, engine, workers, scheduler, resume, quiet, shard_mb
+        )
+    else:
+        stats, rulebook = _clean_stream(inputs, config, output, rejects, workers, quiet)
+    _err(stats.render(rulebook) if summary else stats.one_line())
+    if stats_file is not None:
+        stats_file.parent.mkdir(parents=True, exist_ok=True)
+        stats_file.write_text(
+            json.dumps(stats.to_dict(rulebook), ensure_ascii=False, indent=2) + "\n",
+            encoding="utf-8",
+        )
+    if fail_on_reject and stats.rejected:
+        raise typer.Exit(1)
+
+
+def _progress(quiet: bool, unit: str) -> Any:
+    """A progress bar on standard error when it is a terminal, else nothing."""
+    from contextlib import nullcontext
+
+    if quiet or not sys.stderr.isatty():
+        return nullcontext(None)
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()]
+    if unit == "docs":
+        columns = [
+            TextColumn("{task.completed:,.0f} docs"),
+            TextColumn("{task.fields[mb]:,.1f} MB"),
+            TextColumn("{task.fields[rate]:,.0f} docs/s"),
+            TextColumn("{task.fields[rejects]:,} rejects"),
+        ]
+    return Progress(*columns, TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+
+
+def _clean_stream(
+    inputs: list[str],
+    config: CleanerConfig,
+    output: Path | None,
+    rejects: Path | None,
+    workers: int,
+    quiet: bool,
+) -> tuple[RunStats, Any]:
+    """Clean into one output stream (a file or standard output), in input order."""
+    import time
+
     if output is not None and str(output) == "-":
         output = None
     if (
@@ -181,43 +297,120 @@ def clean(
     ):
         rejects = rejects_path_for(output)
     stats = RunStats()
-    articles = JsonlWriter(output)
-    reject_writer = JsonlWriter(rejects) if rejects else None
-    try:
-        for result in cleaner.run(inputs):
-            stats.add(result)
-            if isinstance(result, Article):
-                articles.write(result)
-            elif isinstance(result, Skip):
-                continue
-            elif reject_writer is not None:
-                reject_writer.write(result)
-            else:
-                _err(f"rejected: {result.source}: {result.reason}: {result.detail}")
-        articles.commit()
-        if reject_writer is not None:
-            reject_writer.commit()
-    except BrokenPipeError:
-        # The reader of our output went away (`cleaner clean … | head`): stop quietly.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        raise typer.Exit(0) from None
-    except KeyboardInterrupt:
-        _err("cleaner: interrupted; no output file was written")
-        raise typer.Exit(130) from None
-    finally:  # after a commit there is nothing left to abort
-        articles.abort()
-        if reject_writer is not None:
-            reject_writer.abort()
-    _err(stats.render(cleaner.rulebook) if summary else stats.one_line())
-    if stats_file is not None:
-        stats_file.parent.mkdir(parents=True, exist_ok=True)
-        stats_file.write_text(
-            json.dumps(stats.to_dict(cleaner.rulebook), ensure_ascii=False, indent=2) + "\n",
-            encoding="utf-8",
+    with LocalEngine(config, LocalSettings(workers=workers)) as local:
+        articles = JsonlWriter(output)
+        reject_writer = JsonlWriter(rejects) if rejects else None
+        try:
+            with _progress(quiet, "docs") as bar:
+                task = bar.add_task("", total=None, mb=0.0, rate=0.0, rejects=0) if bar else None
+                started, read = time.monotonic(), 0
+                for n, outcome in enumerate(local.run(inputs), 1):
+                    add_outcome(stats, outcome)
+                    if outcome.kind == "article":
+                        articles.write_line(outcome.line)
+                    elif outcome.kind == "reject":
+                        if reject_writer is not None:
+                            reject_writer.write_line(outcome.line)
+                        else:
+                            r = reject_of(outcome.line)
+                            _err(f"rejected: {r.source}: {r.reason}: {r.detail}")
+                    read += outcome.size
+                    if bar is not None and n % 50 == 0:
+                        elapsed = max(time.monotonic() - started, 1e-9)
+                        bar.update(
+                            task,
+                            completed=n,
+                            mb=read / 1e6,
+                            rate=n / elapsed,
+                            rejects=stats.rejected,
+                        )
+            articles.commit()
+            if reject_writer is not None:
+                reject_writer.commit()
+        except BrokenPipeError:
+            # The reader of our output went away (`cleaner clean … | head`): stop quietly.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(0) from None
+        except KeyboardInterrupt:
+            _err("cleaner: interrupted; no output file was written")
+            raise typer.Exit(130) from None
+        finally:  # after a commit there is nothing left to abort
+            articles.abort()
+            if reject_writer is not None:
+                reject_writer.abort()
+        return stats, local.cleaner.rulebook
+
+
+def _clean_sharded(
+    inputs: list[str],
+    config: CleanerConfig,
+    out_dir: Path,
+    engine: EngineChoice,
+    workers: int,
+    scheduler: str | None,
+    resume: bool,
+    quiet: bool,
+    shard_mb: float,
+) -> tuple[RunStats, Any]:
+    """Clean into part files in ``out_dir``, shard by shard (locally or on Dask)."""
+    from cleaner.engine import clean_shard, is_done, plan_shards, shard_units
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    earlier = sorted(out_dir.glob("part-*"))
+    if earlier and not resume:
+        raise CleanerError(
+            f"{out_dir} holds part files of an earlier run: --resume to finish it, "
+            "or give an empty directory"
         )
-    if fail_on_reject and stats.rejected:
-        raise typer.Exit(1)
+    for stale in out_dir.glob(".part-*.tmp"):  # left by a run that was killed
+        stale.unlink(missing_ok=True)
+    try:
+        shards, skipped = plan_shards(inputs, config, int(shard_mb * 1024 * 1024))
+    except ValueError as exc:
+        raise CleanerError(str(exc)) from None
+    planned = {s.name for s in shards}
+    for path in earlier:  # shards the plan no longer has (the inputs changed)
+        if path.name.split(".")[0] not in planned:
+            path.unlink()
+    stats = RunStats()
+    for skip in skipped:
+        stats.add(skip)
+    todo = []
+    for shard in shards:
+        done = is_done(out_dir, shard) if resume else None
+        if done is not None:
+            stats.merge(RunStats.from_dict(done))
+        else:
+            todo.append(shard)
+    if resume:
+        _err(f"resuming: {len(shards) - len(todo)} of {len(shards)} shards already done")
+    try:
+        with _progress(quiet, "shards") as bar:
+            task = bar.add_task("shards", total=len(todo)) if bar else None
+
+            def finished(shard_stats: dict[str, Any]) -> None:
+                stats.merge(RunStats.from_dict(shard_stats))
+                if bar is not None:
+                    bar.advance(task)
+
+            if engine is EngineChoice.dask:
+                from cleaner.dask_engine import run_dask
+
+                run_dask(
+                    todo, config, out_dir, scheduler=scheduler, workers=workers, on_done=finished
+                )
+                rulebook = Cleaner(config).rulebook
+            else:
+                with LocalEngine(config, LocalSettings(workers=workers)) as local:
+                    for shard in todo:
+                        outcomes = local.outcomes(shard_units(shard, config))
+                        finished(clean_shard(shard, config, out_dir, outcomes))
+                    rulebook = local.cleaner.rulebook
+    except KeyboardInterrupt:
+        _err("cleaner: interrupted; finished shards are kept, --resume redoes the rest")
+        raise typer.Exit(130) from None
+    return stats, rulebook
 
 
 @app.command()

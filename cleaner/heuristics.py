@@ -90,6 +90,8 @@ def title_echo(doc: Cleaned, rule: CompiledHeuristic) -> None:
     folded_title = _fold(title)
     for line in doc.kept:
         text = line.text
+        if len(text) > 2 * len(title) + 10:
+            continue  # a paragraph, not a copy of the title
         if _fold(text) == folded_title:
             doc.remove(line, rule.id)
         elif text.endswith(("...", "…")):
@@ -166,13 +168,15 @@ def is_sentence(text: str) -> bool:
     """A line of running prose, as jusText would class it good: eight words or more,
     closed by sentence punctuation, a fair share of stopwords."""
     return (
-        len(text.split()) >= 8
-        and text.rstrip("”\"’')").endswith((".", "!", "?"))
+        text.rstrip("”\"’')").endswith((".", "!", "?"))
+        and len(text.split()) >= 8
         and stopword_density(text) >= 0.25
     )
 
 
 def _list_like(text: str) -> bool:
+    if len(text) > 250:  # longer than any headline, dated item or one-word line
+        return False
     if is_sentence(text):
         return False
     return is_dated_item(text) or is_title_cased(text) or len(text.split()) <= 2

@@ -73,6 +73,9 @@ def anchored_at_end(pattern: str) -> str:
     return f"(?:{pattern})$"
 
 
+_NONE: frozenset[int] = frozenset()
+
+
 class PatternSet:
     """Many patterns matched in one pass: which of them match a text.
 
@@ -103,6 +106,6 @@ class PatternSet:
     def match(self, text: str) -> frozenset[int]:
         """Indices (in the order given) of the patterns that match ``text``."""
         if self._set is None:
-            return frozenset()
-        found = self._set.Match(text)
-        return frozenset(found) if found else frozenset()
+            return _NONE
+        found = self._set.Match(text.encode("utf-8"))
+        return frozenset(found) if found else _NONE

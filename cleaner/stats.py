@@ -41,18 +41,45 @@ class RunStats:
 
     def add(self, result: Article | Reject | Skip) -> None:
         if isinstance(result, Skip):
-            self.skipped[result.what] += 1
-            return
-        outlet = self.outlets[result.outlet or UNKNOWN_OUTLET]
-        outlet.documents += 1
-        if isinstance(result, Article):
-            self.articles += 1
-            outlet.articles += 1
-            outlet.rule_hits.update(result.cleaning.rule_hits)
+            self.count("skip", None, result.what, None)
+        elif isinstance(result, Article):
+            self.count("article", result.outlet, None, result.cleaning.rule_hits)
         else:
-            self.rejects[result.reason] += 1
-            outlet.rejects += 1
-            outlet.rule_hits.update(result.rule_hits or {})
+            self.count("reject", result.outlet, result.reason, result.rule_hits)
+
+    def count(
+        self, kind: str, outlet: str | None, reason: str | None, rule_hits: dict[str, int] | None
+    ) -> None:
+        """Count one unit: an article, a reject (and its reason) or a skip (and what)."""
+        if kind == "skip":
+            self.skipped[reason or "?"] += 1
+            return
+        stats = self.outlets[outlet or UNKNOWN_OUTLET]
+        stats.documents += 1
+        if kind == "article":
+            self.articles += 1
+            stats.articles += 1
+        else:
+            self.rejects[reason or "?"] += 1
+            stats.rejects += 1
+        if rule_hits:
+            stats.rule_hits.update(rule_hits)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RunStats:
+        """Stats back from :meth:`to_dict` (a finished shard's marker)."""
+        stats = cls(articles=data["articles"])
+        stats.rejects.update(data["rejects"])
+        stats.skipped.update(data["skipped"])
+        for name, o in data["outlets"].items():
+            outlet = stats.outlets[name]
+            outlet.documents, outlet.articles, outlet.rejects = (
+                o["documents"],
+                o["articles"],
+                o["rejects"],
+            )
+            outlet.rule_hits.update(o["rule_hits"])
+        return stats
 
     def merge(self, other: RunStats) -> None:
         """Add another run's counts to these."""

@@ -65,7 +65,11 @@ class JsonlWriter:
         self._layers.insert(0, self._stream)
 
     def write(self, record: BaseModel) -> None:
-        self._stream.write(record.model_dump_json())
+        self.write_line(record.model_dump_json())
+
+    def write_line(self, line: str) -> None:
+        """Write one record already serialized as a JSON line (without its newline)."""
+        self._stream.write(line)
         self._stream.write("\n")
         self.count += 1
 

@@ -1,0 +1,83 @@
+"""The Dask engine: the same shards, cleaned on a Dask cluster.
+
+Inputs are split into shards by file (:func:`cleaner.engine.plan_shards`); a ``dask.bag``
+with one partition per shard maps :func:`cleaner.engine.clean_shard` over them on a
+``dask.distributed`` cluster: the one at ``scheduler`` when given, else a
+``LocalCluster`` of worker processes on this machine. Each shard writes its own part
+files and completion marker in the output directory, exactly as the local engine does,
+so the two give the same files, and ``--resume`` works across both.
+
+The workers need the ``cleaner`` package (``pip install 'cleaner[dask]'``) and must see
+the input and output paths (a shared file system).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from cleaner.config import CleanerConfig
+from cleaner.engine import Shard, clean_shard
+from cleaner.errors import CleanerError
+
+_CONFIGS: dict[str, CleanerConfig] = {}
+
+
+def _task(shard: Shard, config_json: str, out_dir: str) -> dict[str, Any]:
+    """What a Dask worker runs for one shard."""
+    config = _CONFIGS.get(config_json)
+    if config is None:
+        config = _CONFIGS.setdefault(config_json, CleanerConfig.model_validate_json(config_json))
+    return clean_shard(shard, config, Path(out_dir))
+
+
+def run_dask(
+    shards: list[Shard],
+    config: CleanerConfig,
+    out_dir: Path,
+    *,
+    scheduler: str | None = None,
+    workers: int = 1,
+    on_done: Callable[[dict[str, Any]], None] | None = None,
+) -> list[dict[str, Any]]:
+    """Clean ``shards`` on Dask; returns each shard's stats, in shard order."""
+    try:
+        import dask.bag as db
+        from dask.distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise CleanerError("the Dask engine needs Dask: pip install 'cleaner[dask]'") from None
+    if not shards:
+        return []
+    cluster: Any = None
+    try:
+        if scheduler:
+            client = Client(scheduler, timeout="30s")
+        else:
+            cluster = LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+            )
+            client = Client(cluster)
+    except OSError as exc:
+        raise CleanerError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
+    try:
+        bag = db.from_sequence(shards, npartitions=len(shards)).map(
+            _task, config.model_dump_json(), str(out_dir)
+        )
+        futures = client.compute(bag.to_delayed())
+        results: dict[int, list[dict[str, Any]]] = {}
+        index = {future.key: i for i, future in enumerate(futures)}
+        for future in as_completed(futures):
+            stats = future.result()
+            results[index[future.key]] = stats
+            for shard_stats in stats:
+                if on_done is not None:
+                    on_done(shard_stats)
+        return [s for i in range(len(futures)) for s in results[i]]
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

@@ -3,7 +3,8 @@
 The text is split into lines (one paragraph a line; blank lines carry nothing and are
 set aside). The outlet's rules run first, then the generic ones, each file in a fixed
 order: ``drop_blocks``, ``drop_lines``, ``inline_spans``, ``strip_prefixes``,
-``fields``, ``strip_suffixes``, ``heuristics``; an outlet's template versions run
+``fields``, ``strip_suffixes``, each heuristic right after the section it belongs
+with (:data:`~cleaner.heuristics.RUNS_AFTER`); an outlet's template versions run
 right after its own rules. A line is never deleted, only marked with the id of
 the rule that removed it, so a run can count rule hits and ``cleaner explain`` can show
 every decision.
@@ -18,6 +19,7 @@ from datetime import date, timedelta, timezone
 
 from cleaner.dates import parse_date
 from cleaner.heuristics import HEURISTICS, LINE_CLASSES
+from cleaner.patterns import Pattern, lines_matching
 from cleaner.rules import (
     CompiledBlock,
     CompiledField,
@@ -39,6 +41,8 @@ class Line:
     removed_by: str | None = None
     stripped: list[tuple[str, str]] = field(default_factory=list)
     """``(rule id, text cut)`` for each strip rule that shortened the line."""
+    index: int = 0
+    """Position in the document's list of lines."""
 
 
 @dataclass(slots=True)
@@ -46,6 +50,32 @@ class FieldValue:
     value: str
     rule: str
     line: int
+
+
+class View:
+    """A document's lines as one UTF-8 text (``data``), for searches over all of it;
+    ``lines_matching`` maps what a search finds back to the lines."""
+
+    def __init__(self, lines: list[Line]) -> None:
+        self.lines = list(lines)
+        self.data = "\n".join(line.text for line in lines).encode("utf-8", "surrogatepass")
+        self._starts: list[int] | None = None
+
+    @property
+    def starts(self) -> list[int]:
+        """The first byte of each line in ``data``."""
+        if self._starts is None:
+            starts, pos = [], 0
+            for segment in self.data.split(b"\n"):
+                starts.append(pos)
+                pos += len(segment) + 1
+            self._starts = starts
+        return self._starts
+
+    def lines_matching(self, pattern: Pattern) -> list[Line]:
+        """The lines where ``pattern`` (a :func:`~cleaner.patterns.document_pattern`)
+        matches, in order."""
+        return [self.lines[i] for i in lines_matching(pattern, self.data, self.starts)]
 
 
 @dataclass(slots=True)
@@ -61,14 +91,29 @@ class Cleaned:
     """Fields known before the rules ran (from the page's markup), for heuristics."""
     edits: int = 0
     """How many times a line's text was changed (a span or lead-in cut)."""
+    edited: list[Line] = field(default_factory=list)
+    """The line of each edit, in order."""
+    _kept: list[Line] | None = None
+    _view: tuple[int, View] | None = None
 
     @property
     def kept(self) -> list[Line]:
-        return [line for line in self.lines if line.removed_by is None]
+        """The lines no rule removed (a shared list: read it, do not change it)."""
+        if self._kept is None:
+            self._kept = [line for line in self.lines if line.removed_by is None]
+        return self._kept
 
     @property
     def text(self) -> str:
-        return "\n".join(line.text for line in self.lines if line.removed_by is None)
+        return "\n".join(line.text for line in self.kept)
+
+    def view(self) -> View:
+        """Every line's current text, removed ones included, as one UTF-8 text: what
+        document-wide searches look at (they only ever need a superset of the kept
+        lines)."""
+        if self._view is None or self._view[0] != self.edits:
+            self._view = (self.edits, View(self.lines))
+        return self._view[1]
 
     def field_values(self) -> dict[str, str]:
         return {name: f.value for name, f in self.fields.items()}
@@ -76,18 +121,26 @@ class Cleaned:
     def remove(self, line: Line, rule: str) -> None:
         line.removed_by = rule
         self.hits[rule] += 1
+        self._kept = None
 
-    def cut(self, line: Line, start: int, end: int, rule: str) -> None:
-        """Cut ``line.text[start:end]`` out of a line; a line left empty is removed."""
-        text = line.text
+    def edit(self, line: Line, rule: str, cut: str, rest: str) -> None:
+        """Record that ``rule`` cut ``cut`` out of a line, leaving ``rest``; a line left
+        empty is removed."""
         self.edits += 1
-        line.stripped.append((rule, text[start:end]))
-        left, right = text[:start].rstrip(), text[end:].lstrip()
-        line.text = f"{left} {right}" if left and right else left or right
-        if line.text:
+        self.edited.append(line)
+        line.stripped.append((rule, cut))
+        line.text = rest
+        if rest:
             self.hits[rule] += 1
         else:
             self.remove(line, rule)
+
+    def cut(self, line: Line, start: int, end: int, rule: str) -> None:
+        """Cut ``line.text[start:end]`` out of a line, joining what is left by a space."""
+        text = line.text
+        left, right = text[:start].rstrip(), text[end:].lstrip()
+        rest = f"{left} {right}" if left and right else left or right
+        self.edit(line, rule, text[start:end], rest)
 
     def capture(self, groups: dict[str, str | None], rule: str, line: Line) -> None:
         for name, value in groups.items():
@@ -97,7 +150,8 @@ class Cleaned:
 
 def split_lines(text: str) -> list[Line]:
     """The non-blank lines of ``text``, numbered from 1."""
-    return [Line(no, line, line) for no, line in enumerate(text.split("\n"), 1) if line]
+    numbered = [(no, line) for no, line in enumerate(text.split("\n"), 1) if line]
+    return [Line(no, line, line, index=i) for i, (no, line) in enumerate(numbered)]
 
 
 def _short(lines: list[Line], limit: int | None) -> list[Line]:
@@ -121,46 +175,108 @@ def _in_window(kept: list[Line], window: Window) -> list[Line]:
 
 
 class _Slots:
-    """Which of a rule file's patterns match each line: one set pass per line, redone
-    only for a line whose text a strip rule has changed.
+    """Which lines each of a rule file's patterns matches.
 
-    :meth:`present` is the union over the document: a rule whose pattern matches no
-    line is skipped without looking at any line, which is what most rules are on most
-    documents.
+    One search over the whole document finds the patterns present at all (most rules
+    match nothing in most documents); the lines of a present pattern are then found
+    with one more search, when a rule first asks. A line a rule has changed since is
+    matched on its own.
     """
 
     def __init__(self, rules: OutletRules, doc: Cleaned) -> None:
-        self._set = rules.line_set
-        self._cache: dict[int, tuple[str, frozenset[int]]] = {}
+        self._matcher = rules.lines
         self._doc = doc
-        self._present: set[int] = set()
-        self._present_at = -1  # doc.edits when `_present` was computed
+        self._view = doc.view()
+        self._base = rules.lines.in_document(self._view.data)
+        self._where: dict[int, set[int]] = {}
+        self._asked: dict[int, int] = {}
+        self._start = len(doc.edited)
+        self._changed: set[int] = set()
+        self._present: frozenset[int] = self._base
+        self._seen = doc.edits  # doc.edits when `_changed` and `_present` were computed
 
-    def __call__(self, line: Line) -> frozenset[int]:
-        cached = self._cache.get(id(line))
-        if cached is None or cached[0] is not line.text:
-            cached = (line.text, self._set.match(line.text))
-            self._cache[id(line)] = cached
-        return cached[1]
+    def _refresh(self) -> None:
+        doc = self._doc
+        if self._seen == doc.edits:
+            return
+        self._seen = doc.edits
+        changed = doc.edited[self._start :]
+        self._changed = {id(line) for line in changed}
+        present = set(self._base)
+        for line in changed:
+            if line.removed_by is None:
+                present |= self._matcher.all.match(line.text)
+        self._present = frozenset(present)
 
-    def present(self) -> set[int]:
-        """Slots that match some line still kept (a superset after removals)."""
-        if self._present_at != self._doc.edits:
-            present: set[int] = set()
-            for line in self._doc.lines:
-                if line.removed_by is None:
-                    present |= self(line)
-            self._present, self._present_at = present, self._doc.edits
+    def present(self) -> frozenset[int]:
+        """Slots that may match some line still kept (a superset)."""
+        self._refresh()
         return self._present
+
+    def matches(self, slot: int, line: Line) -> bool:
+        """Whether pattern ``slot`` matches ``line`` (its text as it is now).
+
+        The first few lines asked about are matched one by one (a rule with a window
+        asks about one or two); after that, all the pattern's lines are located in one
+        pass.
+        """
+        if slot not in self.present():
+            return False
+        where = self._where.get(slot)
+        if where is not None and id(line) not in self._changed:
+            return id(line) in where
+        if id(line) in self._changed or not self._matcher.locatable(slot):
+            return self._matcher.match_line(slot, line.text)
+        asked = self._asked.get(slot, 0)
+        if asked < _ASK_BEFORE_LOCATING:
+            self._asked[slot] = asked + 1
+            return self._matcher.match_line(slot, line.text)
+        where = self._where[slot] = self._locate(slot)
+        return id(line) in where
+
+    def hits(self, slot: int) -> list[Line] | None:
+        """Every line pattern ``slot`` matches, in document order (kept or not), or
+        ``None`` when its lines can only be found by asking about each."""
+        if slot not in self.present():
+            return []
+        if not self._matcher.locatable(slot):
+            return None
+        where = self._where.get(slot)
+        if where is None:
+            where = self._where[slot] = self._locate(slot)
+        changed = self._changed
+        if not changed:
+            return [line for line in self._view.lines if id(line) in where]
+        return [
+            line
+            for line in self._view.lines
+            if (
+                self._matcher.match_line(slot, line.text)
+                if id(line) in changed
+                else id(line) in where
+            )
+        ]
+
+    def _locate(self, slot: int) -> set[int]:
+        view = self._view
+        return {id(view.lines[i]) for i in self._matcher.locate(slot, view.data, view.starts)}
+
+
+_ASK_BEFORE_LOCATING = 3
 
 
 def _apply_block(doc: Cleaned, rule: CompiledBlock, slots: _Slots, limit: int | None) -> None:
     kept = doc.kept
+    starts = slots.hits(rule.start_slot)
+    if starts is not None and not starts:
+        return
     candidates = {id(line) for line in _short(_in_window(kept, rule.window), limit)}
+    if starts is not None:
+        candidates &= {id(line) for line in starts}
     i = 0
     while i < len(kept):
         line = kept[i]
-        if id(line) not in candidates or rule.start_slot not in slots(line):
+        if id(line) not in candidates or not slots.matches(rule.start_slot, line):
             i += 1
             continue
         end = _block_end(kept, i, rule, slots, limit)
@@ -187,7 +303,7 @@ def _block_end(
         return stop - 1
     if rule.end_slot is not None:
         for j in range(start + 1, stop):
-            if rule.end_slot in slots(kept[j]):
+            if slots.matches(rule.end_slot, kept[j]):
                 return j if rule.include_end else j - 1
         return None
     classes = [LINE_CLASSES[name] for name in rule.run_of]
@@ -200,21 +316,25 @@ def _block_end(
 
 
 def _apply_drops(doc: Cleaned, rules: OutletRules, slots: _Slots, limit: int | None) -> None:
+    """Each rule in turn removes the kept lines it matches, so a line goes to the first
+    rule (in file order) that matches it."""
     kept = doc.kept
-    windows = {
-        drop.id: {id(line) for line in _in_window(kept, drop.window)}
-        for drop in rules.drop_lines
-        if drop.window != Window()
-    }
-    for line in _short(kept, limit):
-        matched = slots(line)
-        if not matched:
+    for drop in rules.drop_lines:
+        hits = slots.hits(drop.slot)
+        if hits is not None and not hits:
             continue
-        for drop in rules.drop_lines:
-            window = windows.get(drop.id)
-            if drop.slot in matched and (window is None or id(line) in window):
-                doc.remove(line, drop.id)
-                break
+        window = None
+        if drop.window != Window():
+            window = {id(line) for line in _in_window(kept, drop.window)}
+        for line in kept if hits is None else hits:
+            if (
+                line.removed_by is not None
+                or (limit is not None and len(line.text) > limit)
+                or (window is not None and id(line) not in window)
+                or (hits is None and not slots.matches(drop.slot, line))
+            ):
+                continue
+            doc.remove(line, drop.id)
 
 
 def _apply_field(doc: Cleaned, rule: CompiledField, slots: _Slots, limit: int | None) -> None:
@@ -226,16 +346,18 @@ def _apply_field(doc: Cleaned, rule: CompiledField, slots: _Slots, limit: int | 
         if anchor is None:
             return
         candidates = _relative(doc.lines, anchor, rule.offset)
+    elif rule.window == Window() and (hits := slots.hits(rule.slot)) is not None:
+        candidates = [line for line in hits if line.removed_by is None]
     else:
         candidates = _in_window(doc.kept, rule.window)
-    for line in _short(candidates, limit):
-        if rule.slot not in slots(line):
+    for line in candidates:
+        if (limit is not None and len(line.text) > limit) or not slots.matches(rule.slot, line):
             continue
         m = rule.pattern.match(line.text)
         if m is None:  # the set and the pattern agree; this guards against surprises
             continue
         doc.capture(m.groupdict(), rule.id, line)
-        doc.anchors.setdefault(rule.id, doc.lines.index(line))
+        doc.anchors.setdefault(rule.id, line.index)
         doc.remove(line, rule.id)
         if not rule.repeat:
             return
@@ -257,7 +379,18 @@ def _relative(lines: list[Line], anchor: int, offset: int) -> list[Line]:
 
 def _apply_spans(doc: Cleaned, rules: OutletRules) -> None:
     """Cut every occurrence of each inline span pattern out of the kept lines."""
-    for line in doc.kept:
+    view = doc.view()
+    candidates = rules.span_document_set.candidates(view.data)
+    if not candidates:
+        return
+    where: set[int] = set()
+    for rule in rules.inline_spans:
+        if rule.slot in candidates:
+            if rule.locator is None:
+                where = {id(line) for line in doc.kept}
+                break
+            where.update(id(line) for line in view.lines_matching(rule.locator))
+    for line in [line for line in doc.kept if id(line) in where]:
         matched = rules.span_set.match(line.text)
         for rule in rules.inline_spans:
             if line.removed_by is not None:
@@ -285,22 +418,15 @@ def _apply_spans(doc: Cleaned, rules: OutletRules) -> None:
 def _apply_strip(doc: Cleaned, rule: CompiledLine, slots: _Slots, *, prefix: bool) -> None:
     window = _in_window(doc.kept, rule.window)
     for line in window if prefix else reversed(window):
-        if rule.slot not in slots(line):
+        if not slots.matches(rule.slot, line):
             continue
         m = rule.pattern.match(line.text) if prefix else rule.pattern.search(line.text)
         if m is None or m.end() == m.start():
             continue
         doc.capture(m.groupdict(), rule.id, line)
-        doc.anchors.setdefault(rule.id, doc.lines.index(line))
-        cut = line.text[m.start() : m.end()]
+        doc.anchors.setdefault(rule.id, line.index)
         rest = line.text[m.end() :] if prefix else line.text[: m.start()]
-        line.stripped.append((rule.id, cut))
-        line.text = rest.strip()
-        doc.edits += 1
-        if line.text:
-            doc.hits[rule.id] += 1
-        else:
-            doc.remove(line, rule.id)
+        doc.edit(line, rule.id, line.text[m.start() : m.end()], rest.strip())
         return
 
 
@@ -315,22 +441,37 @@ def apply_rules(doc: Cleaned, rules: OutletRules) -> None:
         _apply_drops(doc, rules, slots, limit)
     if rules.inline_spans:
         _apply_spans(doc, rules)
-    for strip in rules.strip_prefixes:
-        if strip.slot in slots.present():
-            _apply_strip(doc, strip, slots, prefix=True)
-    for field_rule in rules.fields:
-        if field_rule.slot in slots.present():
-            _apply_field(doc, field_rule, slots, limit)
-    for strip in rules.strip_suffixes:
-        if strip.slot in slots.present():
-            _apply_strip(doc, strip, slots, prefix=False)
-    for heuristic in rules.heuristics:
-        HEURISTICS[heuristic.name](doc, heuristic)
+    _apply_windowed(doc, rules, slots, limit)
+    if rules.heuristics:
+        before = len(doc.kept)
+        for heuristic in rules.heuristics:
+            HEURISTICS[heuristic.name](doc, heuristic)
+        if len(doc.kept) < before:
+            # Lines a heuristic removed (a list above the first paragraph) can bring a
+            # line into a rule's window: the rules that found nothing look again, so
+            # cleaning a cleaned text changes nothing.
+            _apply_windowed(doc, rules, slots, limit, again=True)
     if rules.versions:
         day = _article_day(doc)
         for version in rules.versions:
             if version.covers(day):
                 apply_rules(doc, version.rules)
+
+
+def _apply_windowed(
+    doc: Cleaned, rules: OutletRules, slots: _Slots, limit: int | None, *, again: bool = False
+) -> None:
+    """``strip_prefixes``, ``fields`` and ``strip_suffixes``; ``again``: only those that
+    have not matched yet."""
+    for strip in rules.strip_prefixes:
+        if strip.slot in slots.present() and not (again and strip.id in doc.anchors):
+            _apply_strip(doc, strip, slots, prefix=True)
+    for field_rule in rules.fields:
+        if field_rule.slot in slots.present() and not (again and field_rule.id in doc.anchors):
+            _apply_field(doc, field_rule, slots, limit)
+    for strip in rules.strip_suffixes:
+        if strip.slot in slots.present() and not (again and strip.id in doc.anchors):
+            _apply_strip(doc, strip, slots, prefix=False)
 
 
 def _article_day(doc: Cleaned) -> date | None:

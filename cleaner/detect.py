@@ -64,7 +64,7 @@ def detect(
             return Detection(rules, "url", (host,))
     patterns, owners = rulebook.fingerprints
     found: dict[str, list[str]] = {}
-    for index in sorted(patterns.match(text)):
+    for index in sorted(patterns.matches(text.encode("utf-8", "surrogatepass"))):
         rules, pattern = owners[index]
         found.setdefault(rules.outlet, []).append(pattern)
     best: Detection = UNKNOWN

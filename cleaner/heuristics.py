@@ -88,16 +88,17 @@ def title_echo(doc: Cleaned, rule: CompiledHeuristic) -> None:
     if not title:
         return
     folded_title = _fold(title)
+    head = folded_title.split(" ", 1)[0]
     for line in doc.kept:
         text = line.text
         if len(text) > 2 * len(title) + 10:
             continue  # a paragraph, not a copy of the title
-        if _fold(text) == folded_title:
-            doc.remove(line, rule.id)
-        elif text.endswith(("...", "…")):
+        if text.endswith(("...", "…")):
             stem = _fold(text.rstrip(".… "))
-            if len(stem) >= 8 and folded_title.startswith(stem):
+            if (len(stem) >= 8 and folded_title.startswith(stem)) or stem == folded_title:
                 doc.remove(line, rule.id)
+        elif head in text.casefold() and _fold(text) == folded_title:
+            doc.remove(line, rule.id)
 
 
 # --- link lists: runs of related headlines with their dates ----------------------------
@@ -129,7 +130,10 @@ def _core(word: str) -> str:
 def is_dated_item(text: str) -> bool:
     """A short line that carries a date or time: a list item's timestamp, alone or glued
     to its headline ("02Kamis, 05/11/2015 09:32 WIB"), or a bare item number."""
-    words = text.split()
+    return _is_dated(text, text.split())
+
+
+def _is_dated(text: str, words: list[str]) -> bool:
     if len(words) <= 3 and _NUMBER.fullmatch(text):
         return True
     return len(words) <= 16 and _DATE_INSIDE.search(text) is not None
@@ -174,12 +178,23 @@ def is_sentence(text: str) -> bool:
     )
 
 
-def _list_like(text: str) -> bool:
+def _shape(text: str) -> tuple[bool, bool]:
+    """``(list-like, dated)`` for one line: a list item's shape (dated, Title Cased, or
+    a word or two) and not a sentence; and whether it carries a date.
+
+    The cheap tests go first: most lines of an article are longer than any list item,
+    or end in a full stop, which rules out Title Case at once; the stopword count only
+    runs on what is left.
+    """
     if len(text) > 250:  # longer than any headline, dated item or one-word line
-        return False
-    if is_sentence(text):
-        return False
-    return is_dated_item(text) or is_title_cased(text) or len(text.split()) <= 2
+        return False, False
+    words = text.split()
+    dated = _is_dated(text, words)
+    if len(words) <= 2:
+        return True, dated  # too short to be a sentence
+    if not (dated or is_title_cased(text)):
+        return False, False
+    return not is_sentence(text), dated
 
 
 def link_lists(doc: Cleaned, rule: CompiledHeuristic) -> None:
@@ -193,16 +208,17 @@ def link_lists(doc: Cleaned, rule: CompiledHeuristic) -> None:
     body, is the teaser of another story and goes too.
     """
     kept = doc.kept
+    shapes = [_shape(line.text) for line in kept]
     runs: list[tuple[int, int]] = []
     i = 0
     while i < len(kept):
-        if not _list_like(kept[i].text):
+        if not shapes[i][0]:
             i += 1
             continue
         j = i
-        while j + 1 < len(kept) and _list_like(kept[j + 1].text):
+        while j + 1 < len(kept) and shapes[j + 1][0]:
             j += 1
-        dated = sum(1 for line in kept[i : j + 1] if is_dated_item(line.text))
+        dated = sum(1 for k in range(i, j + 1) if shapes[k][1])
         if j - i + 1 >= 3 and dated >= 2:
             runs.append((i, j))
         i = j + 1
@@ -245,7 +261,13 @@ def inline_related_links(doc: Cleaned, rule: CompiledHeuristic) -> None:
     """
     if rule.pattern is None:
         return
-    for line in doc.kept:
+    view = doc.view()
+    if rule.document_filter is not None and not rule.document_filter.candidates(view.data):
+        return
+    lines = view.lines_matching(rule.locator) if rule.locator is not None else doc.kept
+    for line in lines:
+        if line.removed_by is not None:
+            continue
         pos = 0
         while line.removed_by is None and (m := rule.pattern.search(line.text, pos)):
             end = _headline_end(line.text, m.end())

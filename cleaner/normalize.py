@@ -13,6 +13,8 @@ import codecs
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
 
 import ftfy
 from charset_normalizer import from_bytes
@@ -115,10 +117,6 @@ _INVISIBLE = "\u200b\u200c\u2060\ufeff\u00ad\u180e"
 _CONTROLS = "".join(chr(c) for c in [*range(0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)])
 _DELETE_RE = re.compile(f"[{re.escape(_INVISIBLE + _CONTROLS)}]")
 _ODD_SPACES = "\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\r\u2028\u2029"
-# Any character `_tidy` would change, on RE2 (a plain scan, several times faster here).
-_NEEDS_TIDY = compile_pattern(
-    "[" + "".join(f"\\x{{{ord(c):x}}}" for c in _INVISIBLE + _CONTROLS) + _ODD_SPACES + "]"
-)
 _EDGE_SPACES = re.compile(r" ?\n ?")
 # Every kind of horizontal space becomes one ASCII space: NBSP, the typographic spaces,
 # narrow NBSP, ideographic space, tab.
@@ -171,7 +169,34 @@ _MOJIBAKE_CHARS = re.compile(
 )
 
 
-def needs_repair(text: str, repair: RepairConfig) -> bool:
+@dataclass(frozen=True, slots=True)
+class _Scan:
+    """What the screens look at, found in two byte-level passes: the characters that
+    are not plain printable ASCII. Most of a news text is; the screens then read a
+    few dozen characters instead of thousands."""
+
+    data: bytes
+    """The text in UTF-8 (lone surrogates kept), for byte-level searches."""
+    non_ascii: str
+    """The text's non-ASCII characters, in order."""
+    controls: str
+    """Its ASCII control characters other than the line feed."""
+
+    @classmethod
+    def of(cls, text: str) -> _Scan:
+        data = text.encode("utf-8", "surrogatepass")
+        # UTF-8 keeps every byte of a non-ASCII character above 0x7F, so deleting the
+        # ASCII bytes leaves the other characters whole.
+        non_ascii = data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
+        controls = data.translate(None, _NOT_CONTROL_BYTES).decode("ascii")
+        return cls(data, non_ascii, controls)
+
+
+_ASCII_BYTES = bytes(range(128))
+_NOT_CONTROL_BYTES = bytes(b for b in range(256) if not (b < 32 or b == 127) or b == 10)
+
+
+def needs_repair(text: str, repair: RepairConfig, scan: _Scan | None = None) -> bool:
     """Whether ftfy (under ``repair``) could change ``text``: a cheap screen.
 
     The costly part of ftfy, the mojibake repair, only acts on text its own ``is_bad``
@@ -179,7 +204,8 @@ def needs_repair(text: str, repair: RepairConfig) -> bool:
     fixer acts on characters listed in ftfy's tables. Text that trips none of those is
     returned unchanged by ftfy, so it skips the call (most text does).
     """
-    if _FTFY_TOUCHES.search(text) is not None:
+    scan = scan or _Scan.of(text)
+    if _FTFY_TOUCHES.search(scan.non_ascii) or _FTFY_TOUCHES.search(scan.controls):
         return True
     if (
         repair.unescape_html is not False
@@ -188,53 +214,100 @@ def needs_repair(text: str, repair: RepairConfig) -> bool:
         and HTML_ENTITY_RE.search(text)
     ):
         return True
-    if text.isascii():
+    if not scan.non_ascii:
         return False
-    if repair.uncurl_quotes and (SINGLE_QUOTE_RE.search(text) or DOUBLE_QUOTE_RE.search(text)):
+    if repair.normalization and not _is_normalized(repair.normalization, text, scan):
+        return True  # ftfy normalizes first, which can make mojibake ("e\u0301™©" → "é™©")
+    if repair.uncurl_quotes and (
+        SINGLE_QUOTE_RE.search(scan.non_ascii) or DOUBLE_QUOTE_RE.search(scan.non_ascii)
+    ):
         return True
-    return _MOJIBAKE_CHARS.search(text) is not None and is_bad(text)
+    return _MOJIBAKE_CHARS.search(scan.non_ascii) is not None and is_bad(text)
 
 
-def _tidy(text: str) -> str:
+def _repair(text: str, repair: RepairConfig, fixer: ftfy.TextFixerConfig) -> str:
+    """``ftfy.fix_text(text, fixer)``, run only on the lines that need it.
+
+    ftfy fixes a text line by line, each line on its own, except that with
+    ``unescape_html="auto"`` a line holding ``<`` turns unescaping off for the rest of
+    the text; that is kept here. A document with one bad line pays for that line.
+    """
+    lines = text.split("\n")
+    first_tag = text.find("<") if fixer.unescape_html == "auto" else -1
+    offset = 0
+    for i, line in enumerate(lines):
+        end = offset + len(line) + 1
+        if needs_repair(line, repair):
+            config = fixer._replace(unescape_html=False) if 0 <= first_tag < end else fixer
+            last = i == len(lines) - 1
+            fixed = ftfy.fix_text(line if last else f"{line}\n", config)
+            lines[i] = fixed if last else fixed.removesuffix("\n")
+        offset = end
+    return "\n".join(lines)
+
+
+# Anything `_tidy` would change: a character it removes or replaces, or a space it
+# squeezes; matched on the text's UTF-8 bytes, in one linear pass.
+_NEEDS_TIDY = compile_pattern(r"  | \n|\n |\A | \z")
+_TIDY_CHARS = re.compile(f"[{re.escape(_INVISIBLE + _CONTROLS)}{_ODD_SPACES}]")
+
+
+def _tidy(text: str, scan: _Scan | None = None) -> str:
     """Remove invisible and control characters, unify line breaks and spaces.
 
-    This runs on every document, so it first asks (with one linear-time scan and a few
-    substring tests) whether there is anything to do; most texts need nothing.
+    This runs on every document, so it first asks (on the scan, and with one pass over
+    the bytes for runs of spaces) whether there is anything to do; most texts need
+    nothing.
     """
-    if not (
-        "  " in text
-        or " \n" in text
-        or "\n " in text
-        or text.startswith(" ")
-        or text.endswith(" ")
-        or _NEEDS_TIDY.search(text)
-    ):
+    scan = scan or _Scan.of(text)
+    if not (scan.controls or _TIDY_CHARS.search(scan.non_ascii) or _NEEDS_TIDY.search(scan.data)):
         return text
     text = _LINE_BREAKS.sub("\n", _DELETE_RE.sub("", text))
     text = _EDGE_SPACES.sub("\n", _SPACES.sub(" ", text))
     return text.strip(" ")
 
 
+def may_interact(chars: str) -> bool:
+    """Whether a normal form could merge or reorder one of ``chars`` with the character
+    before it: only combining marks (category M) and Hangul jamo do (a test checks this
+    against Unicode's whole composition table)."""
+    return any(unicodedata.category(c)[0] == "M" or "\u1100" <= c <= "\u11ff" for c in chars)
+
+
+def _is_normalized(form: Literal["NFC", "NFKC", "NFD", "NFKD"], text: str, scan: _Scan) -> bool:
+    """``unicodedata.is_normalized``, answered from the non-ASCII characters alone when
+    they cannot interact with their neighbours (ASCII is in every normal form)."""
+    if not scan.non_ascii:
+        return True
+    if len(scan.non_ascii) <= 256 and not may_interact(scan.non_ascii):
+        return unicodedata.is_normalized(form, scan.non_ascii)
+    return unicodedata.is_normalized(form, text)
+
+
 def normalize(text: str, repair: RepairConfig, fixer: ftfy.TextFixerConfig | None = None) -> str:
     """Repaired, normalized text: one paragraph a line, no trailing spaces.
 
     ``fixer`` is ``repair.to_ftfy()``, passed in by callers that normalize many texts so
-    it is built once. ftfy runs only when :func:`needs_repair` says it could change
-    something; since removing a stray control character or space can bring mojibake
+    it is built once. ftfy runs only on the lines :func:`needs_repair` says it could
+    change; since removing a stray control character or space can bring mojibake
     together ("\x81ƒÜ" → "ƒÜ" → "Ć"), the screen and repair repeat (at most three
     times) until the text is stable, so cleaning a cleaned text changes nothing.
     """
     fixer = fixer or repair.to_ftfy()
-    if needs_repair(text, repair):
-        text = ftfy.fix_text(text, fixer)
-    text = _tidy(text)
+    scan = _Scan.of(text)
+    if needs_repair(text, repair, scan):
+        text = _repair(text, repair, fixer)
+        scan = _Scan.of(text)
+    tidied = _tidy(text, scan)
+    if tidied is not text:
+        text, scan = tidied, _Scan.of(tidied)
     for _ in range(_MAX_REPAIR_ROUNDS - 1):
-        if not needs_repair(text, repair):
+        if not needs_repair(text, repair, scan):
             break
-        fixed = _tidy(ftfy.fix_text(text, fixer))
+        fixed = _tidy(_repair(text, repair, fixer))
         if fixed == text:
             break
-        text = fixed
-    if repair.normalization and not unicodedata.is_normalized(repair.normalization, text):
+        text, scan = fixed, _Scan.of(fixed)
+    if repair.normalization and not _is_normalized(repair.normalization, text, scan):
         text = unicodedata.normalize(repair.normalization, text)
     return text

@@ -7,13 +7,16 @@ look-arounds and back-references; ``\\w``, ``\\d``, ``\\s`` and ``\\b`` are ASCI
 (``\\pL`` is any letter). The patterns of the code itself (dates, line classes) are
 ours and use ``re``.
 
-A :class:`PatternSet` matches many patterns in one pass over a line, which is how a
-rule file's dozens of patterns stay cheap on every line of every document.
+A :class:`PatternSet` matches many patterns in one pass; a :class:`LineMatcher` uses
+two of them so that a rule file's dozens of patterns cost about one pass over a document,
+not one per line.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
+import re
 from collections.abc import Sequence
 from typing import Any, Protocol
 
@@ -40,7 +43,7 @@ class Pattern(Protocol):
     @property
     def groupindex(self) -> Any: ...
     def match(self, text: str) -> Match | None: ...
-    def search(self, text: str, pos: int = 0) -> Match | None: ...
+    def search(self, text: Any, pos: int = 0) -> Match | None: ...
 
 
 class PatternError(ValueError):
@@ -83,8 +86,11 @@ class PatternSet:
     unanchored sets search anywhere (as fingerprints do).
     """
 
-    def __init__(self, patterns: Sequence[str], *, anchored: bool) -> None:
+    def __init__(
+        self, patterns: Sequence[str], *, anchored: bool, ids: Sequence[int] | None = None
+    ) -> None:
         self.size = len(patterns)
+        self._ids = tuple(ids) if ids is not None else None
         self._set: Any = None
         if not patterns:
             return
@@ -103,9 +109,295 @@ class PatternSet:
                 "budget; make them simpler (shorter counted repeats such as {3,80} help)"
             ) from None
 
-    def match(self, text: str) -> frozenset[int]:
-        """Indices (in the order given) of the patterns that match ``text``."""
+    def match(self, text: str | bytes) -> frozenset[int]:
+        """Indices (in the order given, or their ``ids``) of the patterns that match
+        ``text`` (or its UTF-8 bytes)."""
         if self._set is None:
             return _NONE
-        found = self._set.Match(text.encode("utf-8"))
+        found = self._set.Match(text.encode("utf-8") if isinstance(text, str) else text)
+        if not found:
+            return _NONE
+        if self._ids is not None:
+            return frozenset(self._ids[i] for i in found)
+        return frozenset(found)
+
+
+class Prefilter:
+    """Which of many patterns may occur in a text, from the literal strings each needs.
+
+    RE2's FilteredRE2 reduces every pattern to the "atoms" any match must contain
+    (``Baca juga:`` needs ``baca juga``) and finds all atoms in one pass of a small
+    automaton: several times cheaper over a whole document than a set of the patterns
+    themselves, whose automaton grows with every pattern and, beside other large ones,
+    no longer fits the processor's caches. :meth:`candidates` is a superset (a pattern
+    with no atom is always a candidate); :meth:`matches` confirms the candidates.
+    """
+
+    def __init__(self, patterns: Sequence[str]) -> None:
+        self.size = len(patterns)
+        self._filter: Any = None
+        if not patterns:
+            return
+        self._filter = re2.Filter()
+        for pattern in patterns:
+            try:
+                self._filter.Add(pattern, _OPTIONS)
+            except re2.error as exc:
+                raise _error(pattern, exc) from None
+        self._filter.Compile()
+
+    def candidates(self, data: bytes) -> frozenset[int]:
+        """Patterns that may match somewhere in ``data`` (UTF-8)."""
+        if self._filter is None:
+            return _NONE
+        found = self._filter.Match(data, potential=True)
         return frozenset(found) if found else _NONE
+
+    def matches(self, data: bytes) -> frozenset[int]:
+        """Patterns that match somewhere in ``data`` (UTF-8)."""
+        if self._filter is None:
+            return _NONE
+        found = self._filter.Match(data, potential=False)
+        return frozenset(found) if found else _NONE
+
+
+# Patterns whose meaning changes when the text is a whole document rather than one line.
+_TEXT_ANCHORS = re.compile(r"\\[Az]|\(\?[a-zA-Z]*-[a-zA-Z]*m")
+
+
+def for_document(pattern: str) -> str | None:
+    """``pattern`` rewritten to search a whole document line by line: it never matches
+    across a line break, and its capturing groups are plain groups.
+
+    On one line the rewrite matches exactly what the pattern does: only the line feed
+    is taken out of what its classes match (``\\s`` becomes ``[\\t\\f\\r ]``,
+    ``[^,]`` becomes ``[^,\\n]``). Without groups RE2 matches with its automata
+    alone, several times faster. ``None`` when the pattern holds a construct this does
+    not rewrite (``\\W``, ``\\D``, ``(?s)``, a range across the line feed, …): such a
+    pattern is matched line by line instead.
+    """
+    out: list[str] = []
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            escape = _escape_at(pattern, i)
+            i += len(escape)
+            if escape == "\\s":
+                out.append("[\\t\\f\\r ]")
+            elif _may_be_newline(escape):
+                return None
+            else:
+                out.append(escape)
+        elif c == "[":
+            parsed = _class_at(pattern, i)
+            if parsed is None:
+                return None
+            text, i = parsed
+            out.append(text)
+        elif c == "(" and pattern.startswith("(?P<", i):
+            end = pattern.find(">", i)
+            if end < 0:
+                return None
+            out.append("(?:")
+            i = end + 1
+        elif c == "(" and pattern.startswith("(?", i):
+            flags = re.match(r"\(\?([a-zA-Z]*)(?:-([a-zA-Z]*))?[:)]", pattern[i:])
+            if flags is None or "s" in flags.group(1) or "m" in (flags.group(2) or ""):
+                return None  # (?s): . takes newlines; (?-m): ^ and $ mean the text's ends
+            out.append(flags.group(0))
+            i += len(flags.group(0))
+        elif c == "(":
+            out.append("(?:")
+            i += 1
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+_ESCAPE = re.compile(
+    r"\\(?:x\{[0-9A-Fa-f]+\}|x[0-9A-Fa-f]{2}|[pP]\{\^?\w+\}|[pP]\w|Q.*?(?:\\E|$)|[0-7]{1,3}|.)",
+    re.S,
+)
+
+
+def _escape_at(pattern: str, i: int) -> str:
+    m = _ESCAPE.match(pattern, i)
+    return m.group(0) if m else pattern[i:]
+
+
+def _code_of(escape: str) -> int | None:
+    """The character an escape stands for, when it stands for one."""
+    if escape.startswith("\\x{"):
+        return int(escape[3:-1], 16)
+    if escape.startswith("\\x"):
+        return int(escape[2:], 16)
+    if len(escape) == 2 and not escape[1].isalnum():
+        return ord(escape[1])
+    return {"\\t": 9, "\\n": 10, "\\v": 11, "\\f": 12, "\\r": 13, "\\a": 7}.get(escape)
+
+
+def _may_be_newline(escape: str) -> bool:
+    """Whether an escape outside a class may match a line feed (``\\s`` aside)."""
+    if escape[1] in "WDCQ0123456789" or escape.startswith("\\P"):
+        return True
+    if escape.startswith("\\p"):
+        name = escape[2:].strip("{}").lstrip("^")
+        return name in {"C", "Cc", "Any"} or escape.startswith("\\p{^")
+    return _code_of(escape) == 10
+
+
+_SAFE_POSIX = {
+    "alnum",
+    "alpha",
+    "ascii",
+    "digit",
+    "graph",
+    "lower",
+    "print",
+    "punct",
+    "upper",
+    "word",
+    "xdigit",
+    "blank",
+}
+
+
+def _class_at(pattern: str, i: int) -> tuple[str, int] | None:
+    """The class starting at ``pattern[i]`` made to exclude the line feed, and where it
+    ends; ``None`` when that cannot be done by simple editing."""
+    j = i + 1
+    negated = pattern.startswith("^", j)
+    j += negated
+    items: list[str] = []
+    first = True
+    while j < len(pattern) and (first or pattern[j] != "]"):
+        first = False
+        if pattern.startswith("[:", j):
+            end = pattern.find(":]", j + 2)
+            if end < 0:
+                return None
+            name = pattern[j + 2 : end]
+            if not negated and name not in _SAFE_POSIX:
+                return None
+            items.append(pattern[j : end + 2])
+            j = end + 2
+            continue
+        item = _escape_at(pattern, j) if pattern[j] == "\\" else pattern[j]
+        j += len(item)
+        if pattern.startswith("-", j) and j + 1 < len(pattern) and pattern[j + 1] != "]":
+            high = _escape_at(pattern, j + 1) if pattern[j + 1] == "\\" else pattern[j + 1]
+            j += 1 + len(high)
+            low_code = _code_of(item) if item.startswith("\\") else ord(item)
+            high_code = _code_of(high) if high.startswith("\\") else ord(high)
+            if low_code is None or high_code is None:
+                return None
+            if not negated and low_code <= 10 <= high_code:
+                return None
+            items.append(f"{item}-{high}")
+            continue
+        if not negated:
+            if item == "\\s":
+                item = "\\t\\f\\r "
+            elif item.startswith("\\") and _may_be_newline(item):
+                return None
+        items.append(item)
+    if j >= len(pattern):
+        return None  # no closing bracket
+    body = "".join(items)
+    return (f"[^{body}\\n]" if negated else f"[{body}]"), j + 1
+
+
+class LineMatcher:
+    """Patterns matched from the start of a line: which lines each of them matches.
+
+    Matching every line against a rule file's patterns would cost a pass per line.
+    Instead, :meth:`in_document` looks over the whole document once with a
+    :class:`Prefilter`, then confirms the few candidates in one pass of a small set, for
+    the patterns that match at the start of some line (usually a few, or none). The
+    lines of a present pattern are found by :meth:`locate`, one more pass, with the
+    pattern rewritten by :func:`for_document` to stay within a line.
+
+    Two kinds of pattern are handled line by line instead (:meth:`match_line`): those
+    the rewrite does not take, and those anchored to the whole text (``\\A``,
+    ``\\z``); a pattern that may start with anything (``.*``, ``[^ ]+``) is located
+    but not put in the confirming set, whose automaton it would blow up.
+    """
+
+    def __init__(self, patterns: Sequence[str]) -> None:
+        self.patterns = tuple(patterns)
+        self.all = PatternSet(self.patterns, anchored=True)
+        forms = [None if _TEXT_ANCHORS.search(p) else for_document(p) for p in self.patterns]
+        self._searched = [f"(?m)^(?:{form})" if form else None for form in forms]
+        self._document = Prefilter(
+            [f"(?m)^(?:{form or p})" for form, p in zip(forms, patterns, strict=True)]
+        )
+        self._always = frozenset(i for i, p in enumerate(patterns) if _TEXT_ANCHORS.search(p))
+        # Candidates taken as present without confirming: line by line, or broad.
+        self._unconfirmed = frozenset(
+            i for i, p in enumerate(patterns) if forms[i] is None or _starts_anywhere(p)
+        )
+        self._confirmers: dict[frozenset[int], PatternSet] = {}
+        self._single = [PatternSet([p], anchored=True) for p in patterns]
+        self._locators = [compile_pattern(f) if f else None for f in self._searched]
+
+    def in_document(self, data: bytes) -> frozenset[int]:
+        """The patterns that may match some line of ``data`` (UTF-8; a superset)."""
+        candidates = self._document.candidates(data)
+        unconfirmed = (candidates & self._unconfirmed) | self._always
+        candidates -= unconfirmed
+        if not candidates:
+            return unconfirmed
+        confirmer = self._confirmers.get(candidates)
+        if confirmer is None:
+            if len(self._confirmers) >= 512:  # combinations are few; this bounds odd corpora
+                self._confirmers.clear()
+            ids = sorted(candidates)
+            searched = [self._searched[i] or "" for i in ids]
+            confirmer = PatternSet(searched, anchored=False, ids=ids)
+            self._confirmers[candidates] = confirmer
+        return confirmer.match(data) | unconfirmed
+
+    def locatable(self, slot: int) -> bool:
+        """Whether :meth:`locate` can find the lines of pattern ``slot``."""
+        return self._locators[slot] is not None
+
+    def locate(self, slot: int, data: bytes, starts: Sequence[int]) -> list[int]:
+        """Indices of the lines of ``data`` that pattern ``slot`` matches; ``starts``
+        holds each line's first byte. Only for a :meth:`locatable` pattern."""
+        pattern = self._locators[slot]
+        assert pattern is not None
+        return lines_matching(pattern, data, starts)
+
+    def match_line(self, slot: int, line: str) -> bool:
+        """Whether pattern ``slot`` matches ``line`` from its start."""
+        return bool(self._single[slot].match(line))
+
+
+def document_pattern(pattern: str) -> Pattern | None:
+    """``pattern`` as searched anywhere in a line of a whole document (see
+    :func:`for_document`), or ``None`` when it cannot be."""
+    form = None if _TEXT_ANCHORS.search(pattern) else for_document(pattern)
+    return compile_pattern(f"(?m)(?:{form})") if form is not None else None
+
+
+def lines_matching(pattern: Pattern, data: bytes, starts: Sequence[int]) -> list[int]:
+    """Indices of the lines of ``data`` (UTF-8; ``starts`` holds each line's first byte)
+    where ``pattern``, a :func:`for_document` form, matches: each line once."""
+    found: list[int] = []
+    pos = 0
+    while (m := pattern.search(data, pos)) is not None:
+        line = bisect.bisect_right(starts, m.start()) - 1
+        found.append(line)
+        if line + 1 >= len(starts):
+            break
+        pos = starts[line + 1]
+    return found
+
+
+def _starts_anywhere(pattern: str) -> bool:
+    """Whether a match of ``pattern`` may begin with any character at all."""
+    regexp = compile_pattern(pattern)._regexp  # type: ignore[attr-defined]
+    ok, low, _ = regexp.PossibleMatchRange(4)
+    return not ok or low[:1] in (b"", b"\x00")

@@ -38,7 +38,16 @@ from pydantic import (
 
 from cleaner.errors import RuleFileError
 from cleaner.heuristics import HEURISTICS, LINE_CLASSES
-from cleaner.patterns import Pattern, PatternError, PatternSet, anchored_at_end, compile_pattern
+from cleaner.patterns import (
+    LineMatcher,
+    Pattern,
+    PatternError,
+    PatternSet,
+    Prefilter,
+    anchored_at_end,
+    compile_pattern,
+    document_pattern,
+)
 
 GENERIC = "generic"
 """The stem of the rule file that applies to every document."""
@@ -423,6 +432,9 @@ class CompiledLine:
     window: Window
     pattern: Pattern
     slot: int
+    locator: Pattern | None = None
+    """For an inline span: the pattern as searched over a whole document, to find the
+    lines it occurs in (``None``: look at every line)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -458,6 +470,10 @@ class CompiledHeuristic:
     origin: Origin
     name: str
     pattern: Pattern | None = None
+    document_filter: Prefilter | None = None
+    """``pattern`` in multi-line mode: whether it may occur anywhere in a document."""
+    locator: Pattern | None = None
+    """``pattern`` as searched over a whole document, to find the lines it occurs in."""
 
 
 CompiledRule = CompiledBlock | CompiledLine | CompiledField | CompiledHeuristic
@@ -494,10 +510,12 @@ class OutletRules:
     strip_prefixes: tuple[CompiledLine, ...]
     strip_suffixes: tuple[CompiledLine, ...]
     heuristics: tuple[CompiledHeuristic, ...]
-    line_set: PatternSet
-    """Every line pattern of the file, matched in one pass (see the ``slot`` fields)."""
+    lines: LineMatcher
+    """Every line pattern of the file (see the ``slot`` fields), matched together."""
     span_set: PatternSet
     """The inline span patterns, searched in one pass (``slot`` is the index here)."""
+    span_document_set: Prefilter
+    """The same, in multi-line mode: which spans may occur anywhere in a document."""
     html: HtmlOptions | None = None
     versions: tuple[CompiledVersion, ...] = ()
     bundled: bool = True
@@ -697,7 +715,14 @@ def _compile_sections(
         for i, f in enumerate(sections.fields)
     )
     spans = tuple(
-        CompiledLine(rid(r.id), origin("inline_spans", i), window(r), compile_pattern(r.pattern), i)
+        CompiledLine(
+            rid(r.id),
+            origin("inline_spans", i),
+            window(r),
+            compile_pattern(r.pattern),
+            i,
+            document_pattern(r.pattern),
+        )
         for i, r in enumerate(sections.inline_spans)
     )
     return OutletRules(
@@ -720,11 +745,14 @@ def _compile_sections(
                 origin("heuristics", i),
                 h.id,
                 compile_pattern(h.pattern) if h.pattern else None,
+                Prefilter([f"(?m){h.pattern}"]) if h.pattern else None,
+                document_pattern(h.pattern) if h.pattern else None,
             )
             for i, h in enumerate(sections.heuristics)
         ),
-        line_set=PatternSet(slots, anchored=True),
+        lines=LineMatcher(slots),
         span_set=PatternSet([r.pattern for r in sections.inline_spans], anchored=False),
+        span_document_set=Prefilter([f"(?m){r.pattern}" for r in sections.inline_spans]),
         html=spec.html if not where else None,
         versions=versions,
         bundled=bundled,
@@ -747,11 +775,11 @@ class Rulebook:
     domain_index: dict[str, str] = field(default_factory=dict)
 
     @cached_property
-    def fingerprints(self) -> tuple[PatternSet, tuple[tuple[OutletRules, str], ...]]:
+    def fingerprints(self) -> tuple[Prefilter, tuple[tuple[OutletRules, str], ...]]:
         """Every outlet's fingerprints in one set (searched in multi-line mode), and
         for each index the outlet and the pattern as written."""
         owners = tuple((rules, p) for rules in self.outlets.values() for p in rules.fingerprints)
-        return PatternSet([f"(?m){p}" for _, p in owners], anchored=False), owners
+        return Prefilter([f"(?m){p}" for _, p in owners]), owners
 
     @cached_property
     def origins(self) -> dict[str, Origin]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+import sys
+import typing
 import unicodedata
 
 import ftfy
@@ -12,7 +14,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.config import RepairConfig
-from cleaner.normalize import DecodeError, decode, needs_repair, normalize
+from cleaner.normalize import (
+    DecodeError,
+    _is_normalized,
+    _repair,
+    _Scan,
+    decode,
+    may_interact,
+    needs_repair,
+    normalize,
+)
 
 TEXT = "Presiden “Jokowi” berkata: café buka – 20% lebih murah."
 # A paragraph of Indonesian news text in Windows-1252: mostly ASCII, a few typographic marks.
@@ -274,3 +285,45 @@ _SAFE = "".join(
 def test_quotes_dashes_and_bullets_alone_never_look_like_mojibake(text: str) -> None:
     """The claim the screen rests on: ftfy's detector needs some other character."""
     assert not is_bad(text)
+
+
+Form = typing.Literal["NFC", "NFKC", "NFD", "NFKD"]
+_MESSY = st.lists(
+    st.one_of(
+        st.characters(codec="utf-8"),
+        st.sampled_from(list("â€œ™Ã©Â\xa0\x85\x93\x94&;#<ﬁＡ\r\u2028\x1b\n\n\n")),
+        st.sampled_from(["&amp;", "&lt;", "&ldquo;", "â€™", "Ã©", " \n", "  ", "e\u0301"]),
+    ),
+    max_size=60,
+).map("".join)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(text=_MESSY)
+def test_repairing_only_the_lines_that_need_it_is_ftfy_on_the_whole_text(text: str) -> None:
+    """ftfy works line by line, except that a ``<`` turns HTML unescaping off for the
+    rest of the text; fixing just the flagged lines (then NFC over the whole text, as
+    ``normalize`` does) must give ftfy's own result."""
+    config = RepairConfig()
+    repaired = unicodedata.normalize("NFC", _repair(text, config, config.to_ftfy()))
+    assert repaired == ftfy.fix_text(text, config.to_ftfy())
+
+
+def test_only_marks_and_hangul_jamo_combine_with_the_character_before() -> None:
+    """The NFC shortcut's premise, checked against Unicode's whole composition table."""
+    partners = []
+    for code in range(0x80, sys.maxunicode + 1):
+        char = chr(code)
+        if unicodedata.combining(char):
+            partners.append(char)
+        parts = unicodedata.decomposition(char).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            partners.append(chr(int(parts[1], 16)))
+    assert partners
+    assert all(may_interact(char) for char in partners)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(text=_MESSY, form=st.sampled_from(typing.get_args(Form)))
+def test_the_normal_form_shortcut_agrees_with_unicodedata(text: str, form: Form) -> None:
+    assert _is_normalized(form, text, _Scan.of(text)) == unicodedata.is_normalized(form, text)

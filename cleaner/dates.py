@@ -58,7 +58,7 @@ _NUMERIC = re.compile(
     re.IGNORECASE,
 )
 _ISO = re.compile(
-    r"(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})"
+    r"(?P<year>\d{4})(?P<sep>[-/])(?P<month>\d{2})(?P=sep)(?P<day>\d{2})"
     rf"(?:[T ]{_TIME}(?:\.\d+)?\s*{_ZONE})?",
     re.IGNORECASE,
 )

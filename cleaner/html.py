@@ -12,9 +12,10 @@ a text dump.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from cleaner.normalize import decode
@@ -57,7 +58,13 @@ def decode_html(data: bytes | str, charset: str | None = None) -> tuple[str, str
 
 @dataclass(frozen=True)
 class PageMeta:
-    """What the page's markup says about itself."""
+    """What the page's markup says about itself.
+
+    ``authors``, ``categories`` and ``tags`` come from the page's declarations (meta
+    tags, JSON-LD, a rule file's XPath). trafilatura's search of the whole page for a
+    byline or category links costs more than the rest of the extraction, so it runs only
+    when asked (:meth:`completed`), for a field no better source gave.
+    """
 
     url: str | None = None
     title: str | None = None
@@ -66,6 +73,27 @@ class PageMeta:
     site_name: str | None = None
     categories: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    tree: Any = field(default=None, repr=False, compare=False)
+    brands: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
+    searchable: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
+    """The fields the rule files allow searching the page for (``html.search``)."""
+
+    def completed(self, wanted: set[str]) -> PageMeta:
+        """This, with the ``wanted`` fields it lacks (``authors``, ``category``,
+        ``tags``) searched for in the page, where the rule files allow."""
+        wanted = wanted & self.searchable
+        if self.tree is None or not wanted:
+            return self
+        from trafilatura.metadata import extract_author, extract_catstags
+
+        changes: dict[str, Any] = {}
+        if "authors" in wanted and not self.authors:
+            changes["authors"] = _authors(extract_author(self.tree), self.brands)
+        if "category" in wanted and not self.categories:
+            changes["categories"] = _split(extract_catstags("category", self.tree))
+        if "tags" in wanted and not self.tags:
+            changes["tags"] = _split(extract_catstags("tag", self.tree))
+        return replace(self, **changes) if changes else self
 
 
 @dataclass(frozen=True)
@@ -128,13 +156,6 @@ def body_lines(body: Any) -> Iterator[str]:
     yield from flush()
 
 
-_DATE_PARAMS = {
-    "original_date": True,
-    "extensive_search": False,
-    "outputformat": "%Y-%m-%dT%H:%M:%S%z",
-}
-
-
 def extract(tree: Any, url: str | None, options: HtmlOptions) -> Extraction:
     """The main text and metadata of a parsed page (trafilatura works on a copy)."""
     from trafilatura import bare_extraction
@@ -142,19 +163,53 @@ def extract(tree: Any, url: str | None, options: HtmlOptions) -> Extraction:
     document: Any = bare_extraction(
         tree,
         url=url,
-        with_metadata=True,
+        with_metadata=False,
         include_comments=False,
         include_tables=options.include_tables,
         favor_precision=options.favor_precision,
         favor_recall=options.favor_recall,
         prune_xpath=list(options.prune_xpath) or None,
-        date_extraction_params=_DATE_PARAMS,
     )
     if document is None:
         return Extraction("")
     body = getattr(document, "body", None)
     text = "\n".join(body_lines(body)) if body is not None else (document.text or "")
-    return Extraction(text, _page_meta(document, tree, options))
+    return Extraction(text, _page_meta(declared_metadata(tree, url), tree, options))
+
+
+def declared_metadata(tree: Any, url: str | None) -> Any:
+    """trafilatura's metadata of a page (``extract_metadata``) without its date (see
+    :func:`published_time`) and its two costly searches of the whole page, for a byline
+    and for category and tag links, which :meth:`PageMeta.completed` runs when they are
+    needed."""
+    from trafilatura.metadata import (  # type: ignore[attr-defined]
+        META_URL,
+        examine_meta,
+        extract_domain,
+        extract_meta_json,
+        extract_sitename,
+        extract_title,
+        extract_url,
+    )
+
+    metadata = examine_meta(tree)
+    if metadata.author and " " not in metadata.author:
+        metadata.author = None
+    with contextlib.suppress(Exception):  # trafilatura guards its JSON-LD reader the same way
+        metadata = extract_meta_json(tree, metadata)
+    metadata.title = metadata.title or extract_title(tree)
+    metadata.url = metadata.url or extract_url(tree, url)
+    if metadata.url:
+        metadata.hostname = extract_domain(metadata.url, fast=True)
+    metadata.sitename = metadata.sitename or extract_sitename(tree)
+    if metadata.sitename:
+        metadata.sitename = metadata.sitename.lstrip("@")
+        if "." not in metadata.sitename and not metadata.sitename[:1].isupper():
+            metadata.sitename = metadata.sitename.title()
+    elif metadata.url and (m := META_URL.match(metadata.url)):
+        metadata.sitename = m[1]
+    metadata.clean_and_trim()
+    return metadata
 
 
 def _split(values: Any) -> tuple[str, ...]:
@@ -197,15 +252,34 @@ def _names_site(text: str, brands: set[str]) -> bool:
     return any(brand in squashed for brand in brands)
 
 
-_TIME_XPATHS = (
-    '//meta[@property="article:published_time"]/@content',
-    '//meta[@property="og:article:published_time"]/@content',
-    '//meta[@itemprop="datePublished"]/@content',
-    '//meta[@name="publishdate" or @name="pubdate" or @name="content_PublishedDate"]/@content',
-    '//time[@itemprop="datePublished"]/@datetime',
+# Where pages declare their publication time, in order of trust: meta tags (by attribute
+# and value), then <time itemprop="datePublished">, then JSON-LD.
+_TIME_METAS = (
+    ("property", frozenset({"article:published_time"})),
+    ("property", frozenset({"og:article:published_time"})),
+    ("itemprop", frozenset({"datePublished"})),
+    ("name", frozenset({"publishdate", "pubdate", "content_PublishedDate"})),
+)
+_TIME_ELEMENTS = (
+    '//meta[@content] | //time[@itemprop="datePublished"][@datetime]'
+    ' | //script[@type="application/ld+json"]'
 )
 _JSON_LD_PUBLISHED = re.compile(r'"datePublished"\s*:\s*"([^"]{10,40})"')
 _HAS_TIME = re.compile(r"\d{4}[-/]\d{2}[-/]\d{2}[T ]\d{2}:\d{2}")
+
+
+def _found_date(tree: Any, url: str | None) -> str | None:
+    """htmldate's reading of the page's date, for a page that declares no time."""
+    from htmldate import find_date
+
+    found = find_date(
+        tree,
+        url=url,
+        original_date=True,
+        extensive_search=False,
+        outputformat="%Y-%m-%dT%H:%M:%S%z",
+    )
+    return str(found) if found else None
 
 
 def published_time(tree: Any) -> str | None:
@@ -215,22 +289,51 @@ def published_time(tree: Any) -> str | None:
     several common markups (``article:published_time``, JSON-LD); this reads those
     declarations directly so the time and zone survive.
     """
-    candidates = [str(v) for xpath in _TIME_XPATHS for v in tree.xpath(xpath)]
-    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
-        candidates += _JSON_LD_PUBLISHED.findall(str(script))
-    return next((c.strip() for c in candidates if _HAS_TIME.match(c.strip())), None)
+    ranked: list[list[str]] = [[] for _ in range(len(_TIME_METAS) + 2)]
+    for element in tree.xpath(_TIME_ELEMENTS):  # one walk over the page
+        if element.tag == "meta":
+            rank = next(
+                (i for i, (attr, values) in enumerate(_TIME_METAS) if element.get(attr) in values),
+                None,
+            )
+            if rank is not None:
+                ranked[rank].append(str(element.get("content")))
+        elif element.tag == "time":
+            ranked[-2].append(str(element.get("datetime")))
+        else:
+            ranked[-1] += _JSON_LD_PUBLISHED.findall(element.text or "")
+    candidates = (c.strip() for group in ranked for c in group)
+    return next((c for c in candidates if _HAS_TIME.match(c)), None)
 
 
 _RIGHTS = re.compile(r"\s*[,.|-]?\s*(?:all rights reserved|hak cipta dilindungi).*$", re.I)
 
 
-def _xpath_text(tree: Any, xpath: str) -> str | None:
-    """The text an XPath (rule file ``html.metadata``) points at: attribute values or the
-    elements' text, joined."""
+def _xpath_values(tree: Any, xpath: str) -> list[str]:
+    """What an XPath (rule file ``html.metadata``) points at: attribute values, the
+    elements' text, or the string an XPath function returns; white space collapsed."""
     found = tree.xpath(xpath)
+    if not isinstance(found, list):
+        found = [str(found)] if found not in (None, False) else []
     parts = [str(v) if isinstance(v, str) else " ".join(v.itertext()) for v in found]
-    text = " ".join(" ".join(p.split()) for p in parts if p.strip())
-    return text or None
+    return [" ".join(p.split()) for p in parts if p.strip()]
+
+
+def _xpath_text(tree: Any, xpath: str) -> str | None:
+    return " ".join(_xpath_values(tree, xpath)) or None
+
+
+_NAME_SEPARATORS = re.compile(r"[;,]|\s+dan\s+|\s+[-–—|]\s+")
+
+
+def _authors(found: str | None, brands: frozenset[str]) -> tuple[str, ...]:
+    """A byline's names, without the site's own name standing in for an author
+    (``Andi Saputra - detikinet`` → ``Andi Saputra``)."""
+    return tuple(
+        a
+        for a in (" ".join(part.split()) for part in _NAME_SEPARATORS.split(found or ""))
+        if a and not _names_site(a, set(brands)) and any(c.isalpha() for c in a)
+    )
 
 
 def _page_meta(document: Any, tree: Any, options: HtmlOptions) -> PageMeta:
@@ -238,22 +341,20 @@ def _page_meta(document: Any, tree: Any, options: HtmlOptions) -> PageMeta:
     title = " ".join((document.title or "").split()) or None
     if site_name and (len(site_name) > 60 or (title and title in site_name)):
         site_name = None  # some pages repeat the title as their site name
-    brands = _brands(site_name, document.hostname)
+    brands = frozenset(_brands(site_name, document.hostname))
     if title and brands:
         # "Judul Berita - Kompas.com Regional" → "Judul Berita"
-        title = _strip_site_suffix(title, brands)
-    authors = tuple(
-        a
-        for a in (" ".join(part.split()) for part in re.split(r"[;,]", document.author or ""))
-        if a and not _names_site(a, brands) and any(c.isalpha() for c in a)
-    )
-    published = document.date or None
-    timed = published_time(tree)
-    if timed and (published is None or timed[:10].replace("/", "-") == published[:10]):
-        published = timed
+        title = _strip_site_suffix(title, set(brands))
+    authors = _authors(document.author, brands)
+    published = published_time(tree) or _found_date(tree, document.url)
     # an outlet's rule file may say where its markup keeps a field trafilatura misreads
+    categories, tags = _split(document.categories), _split(document.tags)
     if (xpath := options.metadata.get("authors")) and (found := _xpath_text(tree, xpath)):
-        authors = tuple(a.strip() for a in re.split(r"[;,]| dan ", found) if a.strip())
+        authors = _authors(found, brands)
+    if (xpath := options.metadata.get("category")) and (found := _xpath_text(tree, xpath)):
+        categories = (found,)
+    if (xpath := options.metadata.get("tags")) and (values := _xpath_values(tree, xpath)):
+        tags = _split(values)
     if (xpath := options.metadata.get("published_at")) and (found := _xpath_text(tree, xpath)):
         published = found
     if (xpath := options.metadata.get("title")) and (found := _xpath_text(tree, xpath)):
@@ -264,8 +365,11 @@ def _page_meta(document: Any, tree: Any, options: HtmlOptions) -> PageMeta:
         authors=authors,
         published_at=published,
         site_name=site_name,
-        categories=_split(document.categories),
-        tags=_split(document.tags),
+        categories=categories,
+        tags=tags,
+        tree=tree,
+        brands=brands,
+        searchable=options.searched,
     )
 
 

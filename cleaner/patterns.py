@@ -24,9 +24,13 @@ import re2
 
 _OPTIONS = re2.Options()
 _OPTIONS.log_errors = False  # RE2 would print parse errors to stderr; we raise instead
-_SET_OPTIONS = re2.Options()
-_SET_OPTIONS.log_errors = False
-_SET_OPTIONS.max_mem = 64 << 20  # a set holds dozens of patterns: RE2's 8 MiB default is tight
+# A set of a whole rule file's patterns needs more than RE2's 8 MiB default to compile;
+# the small sets (one pattern, a few candidates) keep the default, which also bounds the
+# memory their automata may take in each worker.
+_BIG_SET_OPTIONS = re2.Options()
+_BIG_SET_OPTIONS.log_errors = False
+_BIG_SET_OPTIONS.max_mem = 64 << 20
+_BIG_SET = 12  # patterns
 
 
 class Match(Protocol):
@@ -95,7 +99,7 @@ class PatternSet:
         if not patterns:
             return
         make = re2.Set.MatchSet if anchored else re2.Set.SearchSet
-        self._set = make(_SET_OPTIONS)
+        self._set = make(_BIG_SET_OPTIONS if len(patterns) >= _BIG_SET else _OPTIONS)
         for pattern in patterns:
             try:
                 self._set.Add(pattern)
@@ -309,6 +313,11 @@ def _class_at(pattern: str, i: int) -> tuple[str, int] | None:
     return (f"[^{body}\\n]" if negated else f"[{body}]"), j + 1
 
 
+_CONFIRMERS_KEPT = 32
+"""Confirming sets kept per rule file (each some 100 KB): the combinations of candidates
+a corpus brings are few, and this bounds the memory an odd one can take."""
+
+
 class LineMatcher:
     """Patterns matched from the start of a line: which lines each of them matches.
 
@@ -327,7 +336,6 @@ class LineMatcher:
 
     def __init__(self, patterns: Sequence[str]) -> None:
         self.patterns = tuple(patterns)
-        self.all = PatternSet(self.patterns, anchored=True)
         forms = [None if _TEXT_ANCHORS.search(p) else for_document(p) for p in self.patterns]
         self._searched = [f"(?m)^(?:{form})" if form else None for form in forms]
         self._document = Prefilter(
@@ -339,8 +347,15 @@ class LineMatcher:
             i for i, p in enumerate(patterns) if forms[i] is None or _starts_anywhere(p)
         )
         self._confirmers: dict[frozenset[int], PatternSet] = {}
-        self._single = [PatternSet([p], anchored=True) for p in patterns]
-        self._locators = [compile_pattern(f) if f else None for f in self._searched]
+        # Compiled when first needed: most are never needed, and each costs memory in
+        # every worker process.
+        self._single: dict[int, PatternSet] = {}
+        self._locators: dict[int, Pattern] = {}
+
+    @functools.cached_property
+    def all(self) -> PatternSet:
+        """Every pattern in one set (for a line whose text a rule has changed)."""
+        return PatternSet(self.patterns, anchored=True)
 
     def in_document(self, data: bytes) -> frozenset[int]:
         """The patterns that may match some line of ``data`` (UTF-8; a superset)."""
@@ -349,30 +364,36 @@ class LineMatcher:
         candidates -= unconfirmed
         if not candidates:
             return unconfirmed
-        confirmer = self._confirmers.get(candidates)
+        confirmer = self._confirmers.pop(candidates, None)
         if confirmer is None:
-            if len(self._confirmers) >= 512:  # combinations are few; this bounds odd corpora
-                self._confirmers.clear()
+            if len(self._confirmers) >= _CONFIRMERS_KEPT:
+                del self._confirmers[next(iter(self._confirmers))]  # the least recently used
             ids = sorted(candidates)
             searched = [self._searched[i] or "" for i in ids]
             confirmer = PatternSet(searched, anchored=False, ids=ids)
-            self._confirmers[candidates] = confirmer
+        self._confirmers[candidates] = confirmer  # now the most recently used
         return confirmer.match(data) | unconfirmed
 
     def locatable(self, slot: int) -> bool:
         """Whether :meth:`locate` can find the lines of pattern ``slot``."""
-        return self._locators[slot] is not None
+        return self._searched[slot] is not None
 
     def locate(self, slot: int, data: bytes, starts: Sequence[int]) -> list[int]:
         """Indices of the lines of ``data`` that pattern ``slot`` matches; ``starts``
         holds each line's first byte. Only for a :meth:`locatable` pattern."""
-        pattern = self._locators[slot]
-        assert pattern is not None
+        pattern = self._locators.get(slot)
+        if pattern is None:
+            searched = self._searched[slot]
+            assert searched is not None
+            pattern = self._locators[slot] = compile_pattern(searched)
         return lines_matching(pattern, data, starts)
 
     def match_line(self, slot: int, line: str) -> bool:
         """Whether pattern ``slot`` matches ``line`` from its start."""
-        return bool(self._single[slot].match(line))
+        single = self._single.get(slot)
+        if single is None:
+            single = self._single[slot] = PatternSet([self.patterns[slot]], anchored=True)
+        return bool(single.match(line))
 
 
 def document_pattern(pattern: str) -> Pattern | None:

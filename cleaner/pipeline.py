@@ -32,9 +32,10 @@ from typing import Any
 from cleaner import html
 from cleaner.apply import Cleaned, clean_lines
 from cleaner.config import CleanerConfig
-from cleaner.dates import parse_offset
+from cleaner.dates import parse_date, parse_offset
 from cleaner.detect import Detection, detect
 from cleaner.errors import CleanerError
+from cleaner.heuristics import stopword_density
 from cleaner.metadata import merge_metadata
 from cleaner.models import Article, RawDocument, Reject, Skip
 from cleaner.normalize import DecodeError, decode, normalize
@@ -258,6 +259,7 @@ class Cleaner:
         generic = {k: f.value for k, f in cleaned.fields.items() if f.rule.startswith("generic/")}
         from_page: dict[str, str] = {}
         if page is not None:
+            page = page.completed({"authors", "category", "tags"} - given.keys() - outlet.keys())
             from_page = {
                 "title": page.title or "",
                 "authors": "; ".join(page.authors),
@@ -267,6 +269,17 @@ class Cleaner:
                 "tags": ", ".join(page.tags),
             }
         return [given, outlet, from_page, generic]
+
+    def warm_up(self) -> None:
+        """Load now what cleaning loads on first use (trafilatura, dateparser's
+        languages, jusText's stoplist), so that worker processes forked from this one
+        share it instead of each loading its own copy."""
+        page = "<html><head><title>Judul</title></head><body><article>"
+        page += "<p>Kalimat pertama berita ini cukup panjang untuk diambil.</p>" * 5
+        self.clean_html(page + "</article></body></html>", source="<warm-up>")
+        self.clean_text("Judul\nSenin, 5 Januari 2015 10:15 WIB\nIsi berita.", source="<warm-up>")
+        parse_date("January 5th, 2015", self._tz)  # dateparser
+        stopword_density("yang dan di")
 
     # -- the loop ----------------------------------------------------------------------
 

@@ -110,6 +110,7 @@ def test_parse_date_numeric_day_month_year(text: str, expected: datetime) -> Non
         ("2023-09-20T09:04:00.123+08:00", datetime(2023, 9, 20, 9, 4, tzinfo=WITA)),
         ("2023-09-20 09:04:00 +0700", datetime(2023, 9, 20, 9, 4, tzinfo=WIB)),
         ("2023-09-20", datetime(2023, 9, 20, tzinfo=WIB)),
+        ("2015/11/06 10:15:00", datetime(2015, 11, 6, 10, 15, tzinfo=WIB)),  # pages' meta
     ],
 )
 def test_parse_date_iso_8601(text: str, expected: datetime) -> None:

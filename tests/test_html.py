@@ -287,6 +287,57 @@ def test_prune_xpath_removes_a_related_box() -> None:
     assert PARAGRAPHS[2] in pruned.text
 
 
+def _without_meta_author(page: str) -> str:
+    return page.replace('<meta name="author" content="Rina Kusumawati">', "")
+
+
+def test_a_byline_the_markup_does_not_declare_is_searched_for_only_when_wanted() -> None:
+    page = extracted(_without_meta_author(news_page())).page
+    assert page.authors == ()  # not declared: the costly search has not run
+    assert page.completed(set()) is page
+    found = page.completed({"authors"}).authors
+    assert found and found[0].startswith("Rina Kusumawati")
+
+
+def test_a_rule_file_can_turn_the_page_search_off() -> None:
+    page = extracted(_without_meta_author(news_page()), HtmlOptions(search=[])).page
+    assert page.completed({"authors", "category", "tags"}).authors == ()
+
+
+def test_metadata_xpaths_may_use_xpath_functions_and_name_several_values() -> None:
+    options = HtmlOptions(
+        metadata={
+            "authors": 'substring-before(//div[@class="byline"], " - ")',
+            "tags": '//meta[@property="article:tag"]/@content',
+            "category": "//nav/a[2]",
+        }
+    )
+    page = extracted(_without_meta_author(news_page()), options).page
+    assert page.authors == ("Rina Kusumawati",)
+    assert page.tags == ("lingkungan", "sungai")
+    assert page.categories == ("Daerah",)
+
+
+def test_authors_from_an_xpath_are_split_and_lose_the_site_name() -> None:
+    byline = '<div class="kredit">Andi Saputra dan Rina Kusumawati - KabarContoh</div>'
+    options = HtmlOptions(metadata={"authors": '//div[@class="kredit"]'})
+    page = extracted(news_page(extra_body=byline), options).page
+    assert page.authors == ("Andi Saputra", "Rina Kusumawati")
+
+
+def test_the_declared_publication_time_wins_and_json_ld_is_read_too() -> None:
+    json_ld = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", '
+        '"datePublished": "2024-03-04T21:00:00+07:00"}</script>'
+    )
+    page = news_page().replace("</head>", json_ld + "</head>")
+    assert extracted(page).page.published_at == "2024-03-05T09:15:00+07:00"
+    only_json_ld = page.replace(
+        '<meta property="article:published_time" content="2024-03-05T09:15:00+07:00">', ""
+    )
+    assert extracted(only_json_ld).page.published_at == "2024-03-04T21:00:00+07:00"
+
+
 # --- through Cleaner.clean_html -------------------------------------------------------------
 
 

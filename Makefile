@@ -10,7 +10,7 @@ OUT    ?= out/corpus.jsonl
 REALPAGES ?= ../shared/realpages
 PIP    := $(BIN)/python -m pip --disable-pip-version-check
 
-.PHONY: help install install-dev clean-corpus test lint typecheck lock clean eval schema
+.PHONY: help install install-dev clean-corpus test lint typecheck lock clean eval schema bench
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -56,6 +56,9 @@ clean:  ## remove out/ and caches (keeps .venv)
 
 eval: install  ## fixtures and ../shared/realpages against quality/baseline.yaml (cleaner, trafilatura, jusText); writes docs/quality.md
 	$(BIN)/python -m cleaner.evaluate --realpages $(REALPAGES) --baseline quality/baseline.yaml --write docs/quality.md
+
+bench: install  ## speed against ftfy and trafilatura alone, every core, peak memory (a few minutes); writes docs/benchmarks.md
+	$(BIN)/python -m cleaner.bench --write docs/benchmarks.md
 
 schema: install  ## regenerate rules/rules.schema.json (editors use it to complete and check rule files)
 	$(BIN)/cleaner schema rules > rules/rules.schema.json

@@ -349,7 +349,6 @@ class LineMatcher:
         self._confirmers: dict[frozenset[int], PatternSet] = {}
         # Compiled when first needed: most are never needed, and each costs memory in
         # every worker process.
-        self._single: dict[int, PatternSet] = {}
         self._locators: dict[int, Pattern] = {}
 
     @functools.cached_property
@@ -390,10 +389,7 @@ class LineMatcher:
 
     def match_line(self, slot: int, line: str) -> bool:
         """Whether pattern ``slot`` matches ``line`` from its start."""
-        single = self._single.get(slot)
-        if single is None:
-            single = self._single[slot] = PatternSet([self.patterns[slot]], anchored=True)
-        return bool(single.match(line))
+        return compile_pattern(self.patterns[slot]).match(line) is not None
 
 
 def document_pattern(pattern: str) -> Pattern | None:

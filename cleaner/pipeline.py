@@ -214,15 +214,18 @@ class Cleaner:
         if isinstance(prepared, Reject):
             return Trace(doc, None, None, prepared)
         cleaned = self.apply(prepared)
+        return Trace(doc, prepared, cleaned, self.finish(doc, prepared, cleaned))
+
+    def finish(self, doc: RawDocument, prepared: Prepared, cleaned: Cleaned) -> Result:
+        """Stages 5 and 6: the record's fields merged from every source, validated."""
         outlet = prepared.detection.outlet
         if not cleaned.lines:
-            reject = self._reject(
+            return self._reject(
                 doc,
                 "empty_input",
                 "the input holds only white space or invisible characters",
                 outlet,
             )
-            return Trace(doc, prepared, cleaned, reject)
         fields, warnings = merge_metadata(self._layers(doc, cleaned, prepared.page), self._tz)
         body = cleaned.text
         record: dict[str, Any] = {
@@ -245,7 +248,7 @@ class Cleaner:
                 "warnings": prepared.warnings + warnings,
             },
         }
-        return Trace(doc, prepared, cleaned, validate(record))
+        return validate(record)
 
     @staticmethod
     def _layers(

@@ -96,12 +96,6 @@ class PageMeta:
         return replace(self, **changes) if changes else self
 
 
-@dataclass(frozen=True)
-class Extraction:
-    text: str
-    page: PageMeta = field(default_factory=PageMeta)
-
-
 def parse(html: str) -> Any | None:
     """The page's element tree, or ``None`` when it holds no HTML."""
     from trafilatura import load_html
@@ -156,8 +150,8 @@ def body_lines(body: Any) -> Iterator[str]:
     yield from flush()
 
 
-def extract(tree: Any, url: str | None, options: HtmlOptions) -> Extraction:
-    """The main text and metadata of a parsed page (trafilatura works on a copy)."""
+def main_text(tree: Any, url: str | None, options: HtmlOptions) -> str:
+    """The main text of a parsed page, one block a line (trafilatura works on a copy)."""
     from trafilatura import bare_extraction
 
     document: Any = bare_extraction(
@@ -171,10 +165,9 @@ def extract(tree: Any, url: str | None, options: HtmlOptions) -> Extraction:
         prune_xpath=list(options.prune_xpath) or None,
     )
     if document is None:
-        return Extraction("")
+        return ""
     body = getattr(document, "body", None)
-    text = "\n".join(body_lines(body)) if body is not None else (document.text or "")
-    return Extraction(text, _page_meta(declared_metadata(tree, url), tree, options))
+    return "\n".join(body_lines(body)) if body is not None else (document.text or "")
 
 
 def declared_metadata(tree: Any, url: str | None) -> Any:
@@ -336,7 +329,9 @@ def _authors(found: str | None, brands: frozenset[str]) -> tuple[str, ...]:
     )
 
 
-def _page_meta(document: Any, tree: Any, options: HtmlOptions) -> PageMeta:
+def page_meta(document: Any, tree: Any, options: HtmlOptions) -> PageMeta:
+    """What the page says about itself: ``document`` (:func:`declared_metadata`) read
+    with an outlet's ``options`` (its XPaths for fields trafilatura misreads)."""
     site_name = _RIGHTS.sub("", " ".join((document.sitename or "").split())) or None
     title = " ".join((document.title or "").split()) or None
     if site_name and (len(site_name) > 60 or (title and title in site_name)):

@@ -162,29 +162,31 @@ class Cleaner:
 
     def _prepare_html(self, doc: RawDocument, warnings: list[str]) -> Prepared | Reject:
         try:
-            page, encoding = html.decode_html(doc.data, doc.meta.get("charset"))
+            markup, encoding = html.decode_html(doc.data, doc.meta.get("charset"))
         except DecodeError as exc:
             return self._reject(doc, "undecodable", str(exc))
-        tree = html.parse(page)
+        tree = html.parse(markup)
         if tree is None:
             return self._reject(doc, "not_html", "no HTML document could be parsed from the input")
         url = doc.url or html.page_url(tree)
         detection = self._detect("", url, doc, warnings)  # by name or URL, if at all
         options = self.rulebook.html_options(detection.rules)
-        extraction = html.extract(tree, url, options)
-        text = normalize(extraction.text, self.config.repair, self._fixer)
+        text = normalize(html.main_text(tree, url, options), self.config.repair, self._fixer)
         if detection.rules is None:
             detection = self._detect(text, None, doc, warnings)
-            if detection.rules is not None and detection.rules.html is not None:
-                extraction = html.extract(tree, url, self.rulebook.html_options(detection.rules))
-                text = normalize(extraction.text, self.config.repair, self._fixer)
+            detected = self.rulebook.html_options(detection.rules)
+            if detected.extraction != options.extraction:
+                raw = html.main_text(tree, url, detected)
+                text = normalize(raw, self.config.repair, self._fixer)
+            options = detected
         if not text.strip():
             return self._reject(
                 doc, "no_main_text", "trafilatura found no main text in the page", detection.outlet
             )
-        url = doc.url or extraction.page.url or url
+        page = html.page_meta(html.declared_metadata(tree, url), tree, options)
+        url = doc.url or page.url or url
         given = doc.meta.get("published_at")
-        return Prepared(text, encoding, url, detection, extraction.page, warnings, given)
+        return Prepared(text, encoding, url, detection, page, warnings, given)
 
     def apply(self, prepared: Prepared) -> Cleaned:
         """Stage 4: the outlet's rules, then the generic ones."""

@@ -280,6 +280,17 @@ class HtmlOptions(BaseModel):
         "`search: []`. Unset: as the generic file says, and there all three.",
     )
 
+    @property
+    def extraction(self) -> tuple[object, ...]:
+        """The settings that change trafilatura's text (the rest only change metadata):
+        two options with the same ``extraction`` give the same text."""
+        return (
+            tuple(self.prune_xpath),
+            self.include_tables,
+            self.favor_precision,
+            self.favor_recall,
+        )
+
     def merged(self, outlet: HtmlOptions | None) -> HtmlOptions:
         """These (generic) settings with an outlet's on top: XPaths add up, flags override."""
         if outlet is None:

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from lxml import etree
 
 from cleaner import Article, Cleaner, Reject
-from cleaner.html import Extraction, body_lines, decode_html, extract, page_url, parse
+from cleaner.html import (
+    PageMeta,
+    body_lines,
+    declared_metadata,
+    decode_html,
+    main_text,
+    page_meta,
+    page_url,
+    parse,
+)
 from cleaner.models import RawDocument
 from cleaner.rules import HtmlOptions
 from tests.conftest import REALPAGES
@@ -80,10 +90,18 @@ dijadwalkan bulan depan.</p>
 """
 
 
+class Extraction(NamedTuple):
+    text: str
+    page: PageMeta
+
+
 def extracted(page: str, options: HtmlOptions | None = None, url: str | None = None) -> Extraction:
     tree = parse(page)
     assert tree is not None
-    return extract(tree, url, options or HtmlOptions())
+    options = options or HtmlOptions()
+    return Extraction(
+        main_text(tree, url, options), page_meta(declared_metadata(tree, url), tree, options)
+    )
 
 
 # --- decode_html ----------------------------------------------------------------------------

@@ -10,10 +10,9 @@ and sends a document that fails one to the rejects, naming the signal.
 from __future__ import annotations
 
 import itertools
-import operator
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from pydantic import BaseModel
 
@@ -27,6 +26,39 @@ _CLOSERS = "\"”’')]»"
 _SENTENCE_ENDS = (".", "!", "?", "…", ":")
 PUNCTUATION = "\"”“’‘'()[]«»,.;:!?…-–—/*•"
 _LETTER = re.compile(r"[^\W\d_]")
+
+
+class TokenMemo(dict[str, bool]):
+    """One yes-or-no question about a token, answered once per distinct token.
+
+    News vocabulary repeats from article to article, so nearly every look-up is a hit,
+    and ``sum(map(memo.__getitem__, words))`` counts the yeses without a Python-level
+    step per word. The memo is emptied when it reaches ``limit`` entries, which bounds
+    its memory on a corpus of any size.
+    """
+
+    def __init__(self, question: Callable[[str], bool], limit: int = 200_000) -> None:
+        super().__init__()
+        self.question = question
+        self.limit = limit
+
+    def __missing__(self, token: str) -> bool:
+        if len(self) >= self.limit:
+            self.clear()
+        answer = self[token] = self.question(token)
+        return answer
+
+
+def _is_stopword(token: str) -> bool:
+    return token.lower().strip(PUNCTUATION) in indonesian_stopwords()
+
+
+def _has_no_letter(token: str) -> bool:
+    return not token.isalpha() and _LETTER.search(token) is None
+
+
+_STOPWORD = TokenMemo(_is_stopword)
+_LETTERLESS = TokenMemo(_has_no_letter)
 
 
 def _top_ngram_shares(words: list[str], chars: int) -> dict[str, float]:
@@ -66,12 +98,8 @@ def measure(text: str, words: list[str] | None = None) -> Signals:
     lines = [line for line in text.split("\n") if line.strip()]
     chars = max(len(text), 1)
     n_words = max(len(words), 1)
-    stoplist = indonesian_stopwords()
-    counts = Counter(words)  # one pass over the distinct words
-    bare = map(operator.methodcaller("strip", PUNCTUATION), map(str.lower, counts))
-    stop = sum(itertools.compress(counts.values(), map(stoplist.__contains__, bare)))
-    mixed = itertools.filterfalse(str.isalpha, counts)  # most words are letters only
-    letterless = sum(counts[word] for word in mixed if _LETTER.search(word) is None)
+    stop = sum(map(_STOPWORD.__getitem__, words))
+    letterless = sum(map(_LETTERLESS.__getitem__, words))
     punctuated = sum(1 for line in lines if line.rstrip(_CLOSERS + " ").endswith(_SENTENCE_ENDS))
     return Signals(
         stopword_ratio=round(stop / n_words, 4),

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from cleaner.config import CleanerConfig, QualityConfig
 from cleaner.language import identify
-from cleaner.signals import _top_ngram_shares, judge, measure
+from cleaner.signals import TokenMemo, _top_ngram_shares, judge, measure
 from tests.test_language import SAMPLES
 
 
@@ -41,6 +41,24 @@ def test_words_without_letters_lower_the_alpha_share() -> None:
     signals = measure("Harga naik 10 % menjadi Rp 12.500 — kata pedagang.")
     assert signals.alpha_word_share == 0.6  # 10, %, 12.500 and — of ten words
     assert signals.mean_word_length == 4.1
+
+
+def test_stopwords_count_whatever_their_case_and_the_punctuation_around_them() -> None:
+    assert measure("Yang, dan pedagang (itu).").stopword_ratio == 0.75
+
+
+def test_the_token_memo_answers_like_its_question_and_stays_within_its_limit() -> None:
+    asked: list[str] = []
+
+    def long(token: str) -> bool:
+        asked.append(token)
+        return len(token) > 2
+
+    memo = TokenMemo(long, limit=3)
+    words = ["a", "bbb", "a", "cccc", "dd", "eeeee", "a", "bbb"]
+    assert sum(map(memo.__getitem__, words)) == 4
+    assert asked.count("a") == 2  # answered once, forgotten when the memo filled, asked again
+    assert len(memo) <= 3
 
 
 def test_an_empty_text_measures_zero_rather_than_failing() -> None:

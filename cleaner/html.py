@@ -157,6 +157,7 @@ def main_text(tree: Any, url: str | None, options: HtmlOptions) -> str:
     document: Any = bare_extraction(
         tree,
         url=url,
+        fast=not options.fallback,
         with_metadata=False,
         include_comments=False,
         include_tables=options.include_tables,

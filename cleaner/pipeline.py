@@ -175,7 +175,7 @@ class Cleaner:
         if detection.rules is None:
             detection = self._detect(text, None, doc, warnings)
             detected = self.rulebook.html_options(detection.rules)
-            if detected.extraction != options.extraction:
+            if detected.redo(options):
                 raw = html.main_text(tree, url, detected)
                 text = normalize(raw, self.config.repair, self._fixer)
             options = detected

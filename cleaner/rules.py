@@ -291,14 +291,19 @@ class HtmlOptions(BaseModel):
     @property
     def extraction(self) -> tuple[object, ...]:
         """The settings that change trafilatura's text (the rest only change metadata):
-        two options with the same ``extraction`` give the same text."""
+        two options with the same ``extraction`` give the same text. ``fallback`` is not
+        among them: an outlet turns it off only where the text comes out the same."""
         return (
             tuple(self.prune_xpath),
             self.include_tables,
             self.favor_precision,
             self.favor_recall,
-            self.fallback,
         )
+
+    def redo(self, done: HtmlOptions) -> bool:
+        """Whether a page extracted with ``done`` must be extracted again with these:
+        they change the text, or they want the fallback that ``done`` skipped."""
+        return self.extraction != done.extraction or (self.fallback and not done.fallback)
 
     def merged(self, outlet: HtmlOptions | None) -> HtmlOptions:
         """These (generic) settings with an outlet's on top: XPaths add up, flags override."""

@@ -38,6 +38,8 @@ from pathlib import Path
 
 import ftfy
 import trafilatura
+import yaml
+from trafilatura.meta import reset_caches
 
 from cleaner.config import CleanerConfig
 from cleaner.engine import LocalEngine, LocalSettings, default_workers
@@ -45,6 +47,7 @@ from cleaner.fixtures import EXPECTED_SUFFIX
 from cleaner.language import identify
 from cleaner.models import RawDocument, Reject
 from cleaner.pipeline import Cleaner
+from cleaner.rules import bundled_rules_dir, load_rulebook
 from cleaner.signals import measure
 from cleaner.write import JsonlWriter
 
@@ -123,13 +126,24 @@ class Corpus:
         return self.html_file.stat().st_size
 
 
+def _sources(fixtures: Path, suffix: str) -> list[Path]:
+    return sorted(fixtures.rglob(f"*{suffix}"))
+
+
+def source_outlets(fixtures: Path, suffix: str, count: int) -> list[str]:
+    """The outlet (fixture folder) each of the first ``count`` synthetic documents of
+    :func:`synthetic_documents` is grown from."""
+    outlets = [p.parent.name for p in _sources(fixtures, suffix)]
+    return [outlets[i % len(outlets)] for i in range(count)]
+
+
 def synthetic_documents(
     fixtures: Path, suffix: str, count: int, seed: int, target: tuple[int, int]
 ) -> Iterator[str]:
     """``count`` documents grown from the fixtures of one kind, about ``target`` chars."""
     rng = random.Random(seed)
     pool = _paragraph_pool(fixtures)
-    sources = [p.read_text(encoding="utf-8") for p in sorted(fixtures.rglob(f"*{suffix}"))]
+    sources = [p.read_text(encoding="utf-8") for p in _sources(fixtures, suffix)]
     grow = _grow_html if suffix == ".html" else _grow_text
     for i in range(count):
         base = sources[i % len(sources)]
@@ -212,6 +226,9 @@ class Timing:
     seconds: dict[str, float] = field(default_factory=dict)
 
     def add(self, what: str, work: Callable[[], object]) -> None:
+        # trafilatura keeps caches of lines it has seen: every contender starts without
+        # them, so that none gains from another's work on the same documents
+        reset_caches()
         gc.collect()
         start = time.perf_counter()
         work()
@@ -265,6 +282,22 @@ def machine_scaling(docs: list[RawDocument], workers: int) -> float:
         pool.map(functools.partial(_clean_in_child, docs), range(workers))
         together = time.perf_counter() - start
     return workers * alone / together
+
+
+def fallback_everywhere(directory: Path) -> list[str]:
+    """Write into ``directory`` a copy of each bundled rule file that turns trafilatura's
+    fallback extractors off, with them on; returns those outlets. With these files the
+    cleaner shows what the fallback costs on the same pages."""
+    outlets = []
+    for outlet, rules in sorted(load_rulebook().outlets.items()):
+        if rules.html is not None and not rules.html.fallback:
+            source = bundled_rules_dir() / f"{outlet}.yaml"
+            data = yaml.safe_load(source.read_text(encoding="utf-8"))
+            data["html"]["fallback"] = True
+            text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+            (directory / source.name).write_text(text, encoding="utf-8")
+            outlets.append(outlet)
+    return outlets
 
 
 STAGES = ("decode, repair, detect", "rules", "metadata, validation", "language, signals", "JSON")
@@ -433,17 +466,24 @@ def main(argv: list[str] | None = None) -> int:
         config = CleanerConfig()
         one, many = "cleaner, 1 worker", f"cleaner, {args.workers} workers"
         lean = "cleaner --no-signals, 1 worker"
+        careful = "cleaner, 1 worker, trafilatura's fallback on every page"
+        overrides = work / "fallback-everywhere"
+        overrides.mkdir(exist_ok=True)
+        fast_outlets = fallback_everywhere(overrides)
         fixer = ftfy.TextFixerConfig()
         out = work / "out.jsonl"
         with (
             LocalEngine(config, LocalSettings(workers=1)) as single,
             LocalEngine(config.model_copy(update={"signals": False}), LocalSettings()) as bare,
             LocalEngine(config, LocalSettings(workers=args.workers)) as pool,
+            LocalEngine(
+                config.model_copy(update={"rules_dirs": (overrides,)}), LocalSettings()
+            ) as with_fallback,
         ):
             engines = {one: single, lean: bare}
             if args.workers > 1:
                 engines[many] = pool
-            for engine in engines.values():  # warm up: rules compiled, caches filled
+            for engine in [*engines.values(), with_fallback]:  # warm up: rules compiled
                 run_engine(engine, text_chunks[0].path, out)
                 run_engine(engine, html_chunks[0].path, out)
             print("text path…")
@@ -455,7 +495,10 @@ def main(argv: list[str] | None = None) -> int:
             )
             print("HTML path…")
             pages = race(
-                html_chunks, ("trafilatura.extract alone", trafilatura.extract), engines, out
+                html_chunks,
+                ("trafilatura.extract alone", trafilatura.extract),
+                {**engines, careful: with_fallback},
+                out,
             )
 
         targets = [
@@ -475,6 +518,8 @@ def main(argv: list[str] | None = None) -> int:
                 pages.seconds[one] / pages.seconds["trafilatura.extract alone"] <= 1.15,
             ),
         ]
+        page_outlets = source_outlets(FIXTURES, ".html", len(corpus.pages))
+        fast_pages = sum(1 for outlet in page_outlets if outlet in fast_outlets)
         text_docs = [
             RawDocument(source="bench", data=t, meta={"id": str(i)})
             for i, t in enumerate(text_chunks[0].docs[:1000])
@@ -525,7 +570,10 @@ def main(argv: list[str] | None = None) -> int:
                 "",
                 table(header, rows_of(text)),
                 "",
-                f"HTML pages: {pages.docs:,} documents, {pages.size / 1e6:.1f} MB of JSONL.",
+                f"HTML pages: {pages.docs:,} documents, {pages.size / 1e6:.1f} MB of JSONL. "
+                f"{fast_pages / len(corpus.pages):.0%} of them are pages of outlets whose rule "
+                f"files skip trafilatura's fallback extractors ({', '.join(fast_outlets)}); "
+                "the row with the fallback on every page shows what that saves.",
                 "",
                 table(header, rows_of(pages)),
                 "",

@@ -11,18 +11,20 @@ lower-cased text with punctuation stripped, 128 permutations):
 * **Stories**: one wire story rewritten by several outlets shares far fewer 5-grams
   (the Tribunnews and SINDOnews seeds, the same story, measure 0.25, where unrelated
   articles measure under 0.01), so a second LSH, of 64 bands of 2 rows, finds a pair at
-  0.25 with probability 0.98 (0.93 at 0.2), kept when the signatures estimate 0.15 or
-  more. ``cluster_id`` is the id of the article the
-  story's cluster keeps, for every article (its own when it stands alone); duplicates
-  are always in their original's story.
+  0.25 with probability 0.98 (0.93 at 0.2). Articles are taken earliest first; each
+  joins the story whose leader (its first article) it is most like, when the signatures
+  estimate 0.15 or more, and otherwise leads a new one, so a story cannot grow by
+  chaining through its members. ``cluster_id`` is the id of the story's leader, for
+  every article (its own when it stands alone); duplicates are always in their
+  original's story.
 
 The article a cluster keeps is the earliest published (articles without a date after
 those with one), then the first in the input. ``--drop-duplicates`` writes only the
 kept article of each duplicate cluster; stories are marked, never dropped.
 
 Memory stays bounded: signatures and LSH buckets go to an SQLite file beside the output
-(sorted on disk by SQLite, not held in memory); what stays in memory is one integer per
-article for the clusters.
+(sorted on disk by SQLite, not held in memory); what stays in memory is a few integers
+per article for the clusters.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ import sqlite3
 import tempfile
 import zlib
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -207,6 +209,64 @@ def _signed(
             yield from ordered_map(in_pool(pool, sign), batches, workers * 4)
 
 
+def _keepers(clusters: _Clusters, ranked: np.ndarray[Any, Any]) -> tuple[array[int], int]:
+    """For each cluster's root, the article it keeps: the first of its members in
+    ``ranked`` (earliest published, then first in the input); and how many clusters have
+    more than one article. Arrays, not dicts: a few bytes per article."""
+    size = len(ranked)
+    best = array("q", [-1]) * size
+    members = array("q", [0]) * size
+    for n in map(int, ranked):
+        root = clusters.find(n)
+        members[root] += 1
+        if best[root] < 0:
+            best[root] = n
+    return best, sum(1 for count in members if count > 1)
+
+
+def _stories(
+    db: sqlite3.Connection,
+    ranked: np.ndarray[Any, Any],
+    duplicates: _Clusters,
+    keeper: array[int],
+    signature_of: Callable[[int], np.ndarray[Any, Any]],
+    config: DedupConfig,
+) -> array[int]:
+    """The story of each article a duplicate cluster keeps: the article that leads it.
+
+    Articles are taken earliest first. Each joins the most similar story leader it
+    shares a story band with (ties: the earliest leader), when the signatures estimate
+    ``story_threshold`` or more, and otherwise leads a new story. Measured against the
+    leader, not against any member, a story cannot drift by chaining: rewrites of
+    rewrites, or a daily series whose every issue resembles the one before, do not pull
+    unrelated articles together. Leaders' band keys go to their own indexed table, so
+    each article looks up only leaders."""
+    story = array("q", [-1]) * len(ranked)
+    position = array("q", [0]) * len(ranked)
+    db.execute("CREATE TABLE leader_band (key BLOB, n INTEGER)")
+    db.execute("CREATE INDEX leader_key ON leader_band (key)")
+    for place, n in enumerate(map(int, ranked)):
+        if keeper[duplicates.find(n)] != n:
+            continue  # a duplicate is in the story of the article its cluster keeps
+        values = signature_of(n)
+        keys = _bands(values, config.story_bands)
+        found = db.execute(
+            f"SELECT DISTINCT n FROM leader_band WHERE key IN ({','.join('?' * len(keys))})",
+            keys,
+        )
+        leaders = sorted((row[0] for row in found), key=position.__getitem__)
+        best, best_score = n, config.story_threshold
+        for leader in leaders:
+            score = similarity(values, signature_of(leader))
+            if score > best_score or (score == best_score and best == n):
+                best, best_score = leader, score
+        story[n] = best
+        position[n] = place
+        if best == n:
+            db.executemany("INSERT INTO leader_band VALUES (?, ?)", [(k, n) for k in keys])
+    return story
+
+
 def dedup(
     source: Path,
     output: Path | None,
@@ -222,6 +282,7 @@ def dedup(
     ``dask`` on a Dask cluster (the one at ``scheduler``, else a local one); the
     clustering then runs here, on the SQLite index."""
     stats = DedupStats()
+    threshold = config.duplicate_threshold
     directory = output.parent if output is not None else None
     with tempfile.TemporaryDirectory(prefix=".dedup-", dir=directory) as tmp:
         db = sqlite3.connect(Path(tmp) / "index.sqlite")
@@ -242,14 +303,14 @@ def dedup(
             order.append(signed.published)
             stats.records += 1
         db.execute("CREATE INDEX band_key ON band (level, key, n)")
-        duplicates, stories = _Clusters(stats.records), _Clusters(stats.records)
+        duplicates = _Clusters(stats.records)
 
         def signature_of(n: int) -> np.ndarray[Any, Any]:
             (blob,) = db.execute("SELECT sig FROM doc WHERE n = ?", (n,)).fetchone()
             return np.frombuffer(blob, dtype=np.uint64)
 
         rows_by_bucket = itertools.groupby(
-            db.execute("SELECT level, key, n FROM band ORDER BY level, key, n"),
+            db.execute("SELECT level, key, n FROM band WHERE level < 2 ORDER BY level, key, n"),
             key=lambda row: (row[0], row[1]),
         )
         for (level, _), members in rows_by_bucket:
@@ -258,33 +319,16 @@ def dedup(
                 continue
             head = signature_of(first) if level else None
             for other in others:
-                if level == 0:
+                if head is None or similarity(head, signature_of(other)) >= threshold:
                     duplicates.union(first, other)
-                    stories.union(first, other)
-                    continue
-                assert head is not None
-                score = similarity(head, signature_of(other))
-                if level == 1 and score >= config.duplicate_threshold:
-                    duplicates.union(first, other)
-                    stories.union(first, other)
-                elif level == 2 and score >= config.story_threshold:
-                    stories.union(first, other)
 
-        def keepers(clusters: _Clusters) -> tuple[array[int], int]:
-            """For each cluster's root, the article it keeps (earliest published, then
-            first); and how many clusters have more than one article. Arrays, not dicts:
-            a few bytes per article."""
-            best = array("q", [-1]) * stats.records
-            sizes = array("q", [0]) * stats.records
-            for n in range(stats.records):
-                root = clusters.find(n)
-                sizes[root] += 1
-                if best[root] < 0 or order[n] < order[best[root]]:  # ties: the first stays
-                    best[root] = n
-            return best, sum(1 for size in sizes if size > 1)
-
-        duplicate_keeper, stats.duplicate_clusters = keepers(duplicates)
-        story_keeper, stats.stories = keepers(stories)
+        ranked = np.argsort(np.frombuffer(order, dtype=np.float64), kind="stable")
+        duplicate_keeper, stats.duplicate_clusters = _keepers(duplicates, ranked)
+        story = _stories(db, ranked, duplicates, duplicate_keeper, signature_of, config)
+        sizes = array("q", [0]) * stats.records
+        for n in range(stats.records):
+            sizes[story[duplicate_keeper[duplicates.find(n)]]] += 1
+        stats.stories = sum(1 for size in sizes if size > 1)
 
         def id_of(n: int) -> str:
             (value,) = db.execute("SELECT id FROM doc WHERE n = ?", (n,)).fetchone()
@@ -294,7 +338,7 @@ def dedup(
             for n, record in enumerate(_records(source)):
                 keeper = duplicate_keeper[duplicates.find(n)]
                 record["duplicate_of"] = id_of(keeper) if keeper != n else None
-                record["cluster_id"] = id_of(story_keeper[stories.find(n)])
+                record["cluster_id"] = id_of(story[keeper])
                 if keeper != n:
                     stats.duplicates += 1
                     if drop:

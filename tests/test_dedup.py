@@ -47,6 +47,21 @@ OTHER = [
     "Panitia pertandingan memperkirakan seluruh tiket akan terjual habis dalam dua hari.",
 ]
 
+FLOOD = [
+    "Banjir setinggi lutut orang dewasa merendam tiga desa di tepi sungai sejak Selasa malam.",
+    "Petugas penanggulangan bencana mengevakuasi warga lanjut usia dengan perahu karet.",
+    "Dapur umum didirikan di halaman balai desa untuk menyiapkan makanan bagi pengungsi.",
+    "Sebagian warga memilih bertahan di lantai dua rumah mereka sambil menjaga harta benda.",
+    "Hujan deras diperkirakan masih turun hingga akhir pekan menurut badan meteorologi.",
+]
+AFTERMATH = [
+    "Sekolah di kecamatan itu diliburkan karena ruang kelas tergenang air berlumpur.",
+    "Puskesmas keliling mulai memeriksa warga yang mengeluh gatal dan demam.",
+    "Relawan mahasiswa mengumpulkan pakaian layak pakai dari kampus-kampus di kota.",
+    "Jembatan gantung penghubung dua dusun dilaporkan putus tersapu arus deras.",
+    "Bupati meminta warga tetap waspada karena tanggul di hulu belum selesai diperbaiki.",
+]
+
 
 def article(id: str, lines: list[str], published: str | None = None) -> dict[str, Any]:
     return {"id": id, "text": "\n".join(lines), "published_at": published, "outlet": "x"}
@@ -122,6 +137,46 @@ def test_drop_duplicates_keeps_one_article_per_duplicate_cluster(tmp_path: Path)
     assert result.stderr.strip() == (
         "5 articles: 2 duplicates in 1 clusters, 1 stories told by more than one; 3 written"
     )
+
+
+def test_a_story_does_not_chain_through_its_members(tmp_path: Path) -> None:
+    """B shares half its text with A, and C half with B, but C nothing with A: C is not
+    A's story, though B is (union-find over all similar pairs would join all three)."""
+    config = DedupConfig()
+    a, b, c = STORY, [*STORY[5:], *FLOOD], [*FLOOD, *AFTERMATH]
+
+    def sim(x: list[str], y: list[str]) -> float:
+        return similarity(signature("\n".join(x), config)[1], signature("\n".join(y), config)[1])
+
+    assert sim(a, b) >= 0.15 and sim(b, c) >= 0.15 and sim(a, c) < 0.05
+    records = [
+        article("c", c, "2024-03-06T08:00:00+07:00"),
+        article("a", a, "2024-03-04T08:00:00+07:00"),
+        article("b", b, "2024-03-05T08:00:00+07:00"),
+    ]
+    out = tmp_path / "out.jsonl"
+    stats = dedup(write_jsonl(tmp_path / "in.jsonl", records), out, config)
+    assert {r["id"]: r["cluster_id"] for r in read_jsonl(out)} == {"a": "a", "b": "a", "c": "c"}
+    assert stats.stories == 1
+
+
+def test_a_story_joins_its_most_similar_leader(tmp_path: Path) -> None:
+    """Two stories led by A and C; D is like both, and more like C."""
+    config = DedupConfig()
+    c, d = [*FLOOD, *AFTERMATH], [*STORY[5:], *FLOOD, *AFTERMATH[:4]]
+
+    def sim(x: list[str], y: list[str]) -> float:
+        return similarity(signature("\n".join(x), config)[1], signature("\n".join(y), config)[1])
+
+    assert 0.15 <= sim(d, STORY) < sim(d, c) and sim(STORY, c) < 0.05
+    records = [
+        article("a", STORY, "2024-03-04T08:00:00+07:00"),
+        article("c", c, "2024-03-05T08:00:00+07:00"),
+        article("d", d, "2024-03-06T08:00:00+07:00"),
+    ]
+    out = tmp_path / "out.jsonl"
+    dedup(write_jsonl(tmp_path / "in.jsonl", records), out, config)
+    assert {r["id"]: r["cluster_id"] for r in read_jsonl(out)} == {"a": "a", "c": "c", "d": "c"}
 
 
 def test_without_dates_the_first_in_the_input_is_kept(tmp_path: Path) -> None:

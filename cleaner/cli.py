@@ -23,10 +23,10 @@ from cleaner.engine import LocalEngine, LocalSettings, add_outcome, default_work
 from cleaner.errors import CleanerError
 from cleaner.models import Article, RawDocument, Reject, Skip
 from cleaner.pipeline import Cleaner
-from cleaner.read import STDIN, check_inputs
+from cleaner.read import STDIN, check_inputs, corpus_files
 from cleaner.rules import GENERIC, RuleFile, bundled_rules_dir, load_rulebook
 from cleaner.stats import RunStats
-from cleaner.write import JsonlWriter
+from cleaner.write import JsonlWriter, rejects_path_for
 
 if TYPE_CHECKING:
     from cleaner.dedup import DedupStats  # imported when used: datasketch takes half a second
@@ -88,15 +88,6 @@ class InputFormatChoice(StrEnum):
     html = "html"
     jsonl = "jsonl"
     warc = "warc"
-
-
-def rejects_path_for(output: Path) -> Path:
-    """``out/corpus.jsonl`` → ``out/corpus.rejects.jsonl`` (``.jsonl.gz`` stays gzipped)."""
-    name = output.name
-    compression = next((c for c in (".gz", ".zst") if name.endswith(c)), "")
-    name = name.removesuffix(compression)
-    stem = name.removesuffix(".jsonl") if name.endswith(".jsonl") else Path(name).stem
-    return output.with_name(f"{stem}.rejects.jsonl{compression}")
 
 
 @app.command()
@@ -264,7 +255,10 @@ def clean(
     if scheduler and engine is not EngineChoice.dask:
         raise CleanerError("--scheduler goes with --engine dask")
     if dedup_after and (output is None or sharded):
-        raise CleanerError("--dedup reads the output twice: give -o a file (-o out.jsonl)")
+        raise CleanerError(
+            "--dedup reads the output twice: give -o a file (-o out.jsonl), or run "
+            "`cleaner dedup DIR/ -o FILE` after a sharded run"
+        )
     if sharded:
         assert output is not None
         stats, rulebook = _clean_sharded(
@@ -693,7 +687,13 @@ _SCHEMAS: dict[SchemaName, type[Article] | type[Reject] | type[RuleFile]] = {
 @app.command()
 @expected_errors
 def dedup(
-    source: Annotated[Path, typer.Argument(help="Articles as `cleaner clean` wrote them (JSONL).")],
+    source: Annotated[
+        Path,
+        typer.Argument(
+            help="Articles as `cleaner clean` wrote them: a JSONL file, or -o DIR/'s directory "
+            "(its part files, in shard order)."
+        ),
+    ],
     output_arg: Annotated[
         str | None, typer.Option("--output", "-o", help="Output file (default: stdout).")
     ] = None,
@@ -725,17 +725,24 @@ def dedup(
         ),
     ] = None,
 ) -> None:
-    """Mark duplicates (duplicate_of) and syndicated stories (cluster_id) in SOURCE."""
+    """Mark duplicates (duplicate_of) and syndicated stories (cluster_id) in SOURCE, into
+    one file."""
     from cleaner.dedup import DedupConfig
     from cleaner.dedup import dedup as run_dedup
 
-    if not source.is_file():
-        raise CleanerError(f"no such file: {source}")
+    if scheduler and engine is not EngineChoice.dask:
+        raise CleanerError("--scheduler goes with --engine dask")
     output = Path(output_arg) if output_arg not in (None, "-") else None
-    workers = workers or default_workers()
-    _err(
-        _dedup_line(run_dedup(source, output, DedupConfig(), drop=drop_duplicates, workers=workers))
+    stats = run_dedup(
+        source,
+        output,
+        DedupConfig(),
+        drop=drop_duplicates,
+        workers=workers or default_workers(),
+        dask=engine is EngineChoice.dask,
+        scheduler=scheduler,
     )
+    _err(_dedup_line(stats))
 
 
 def _dedup_line(stats: DedupStats) -> str:
@@ -749,22 +756,31 @@ def _dedup_line(stats: DedupStats) -> str:
 @app.command()
 @expected_errors
 def report(
-    articles: Annotated[Path, typer.Argument(help="Articles as `cleaner clean` wrote them.")],
+    articles: Annotated[
+        Path,
+        typer.Argument(
+            help="Articles as `cleaner clean` wrote them: a file, or -o DIR/'s directory."
+        ),
+    ],
     rejects: Annotated[
         Path | None,
-        typer.Option(help="Its rejects (default: the file beside it, as `clean -o` names it)."),
+        typer.Option(help="Its rejects (default: the files beside it, as `clean -o` names them)."),
     ] = None,
     html_out: Annotated[
         Path | None,
         typer.Option("--html", help="Also write the report as one self-contained HTML page."),
     ] = None,
 ) -> None:
-    """Summarize a cleaned corpus: outlets, months, languages, rejects, rules, duplicates."""
+    """Summarize a cleaned corpus (a file, or the directory of a sharded run): outlets,
+    months, languages, rejects, rules, duplicates."""
     from cleaner.report import render_html, render_text, summarize
 
-    if not articles.is_file():
-        raise CleanerError(f"no such file: {articles}")
-    summary = summarize(articles, rejects or rejects_path_for(articles))
+    files = corpus_files(articles)
+    if rejects is not None:
+        rejects_files = [rejects] if rejects.exists() else []
+    else:
+        rejects_files = [r for r in map(rejects_path_for, files) if r.exists()]
+    summary = summarize(files, rejects_files)
     typer.echo(render_text(summary))
     if html_out is not None:
         html_out.parent.mkdir(parents=True, exist_ok=True)

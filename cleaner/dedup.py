@@ -48,7 +48,7 @@ import orjson
 from pydantic import BaseModel, ConfigDict
 
 from cleaner.engine import in_pool, ordered_map
-from cleaner.read import read_articles
+from cleaner.read import corpus_files, read_articles
 from cleaner.signals import PUNCTUATION
 from cleaner.write import JsonlWriter
 
@@ -148,8 +148,8 @@ class DedupStats(BaseModel):
     written: int = 0
 
 
-def _records(path: Path) -> Iterator[dict[str, Any]]:
-    return (record for _, record in read_articles(path))
+def _records(files: list[Path]) -> Iterator[dict[str, Any]]:
+    return (record for path in files for _, record in read_articles(path))
 
 
 def _published(record: dict[str, Any]) -> float:
@@ -189,10 +189,10 @@ def _sign(records: list[dict[str, Any]], config: DedupConfig) -> list[_Signed]:
 
 
 def _signed(
-    source: Path, config: DedupConfig, workers: int, scheduler: str | None, dask: bool
+    files: list[Path], config: DedupConfig, workers: int, scheduler: str | None, dask: bool
 ) -> Iterator[_Signed]:
     """Every article's signature, in input order, on ``workers`` processes or on Dask."""
-    records = _records(source)
+    records = _records(files)
     batches = iter(lambda: list(itertools.islice(records, 64)), [])
     sign = functools.partial(_sign, config=config)
     if dask:
@@ -277,11 +277,13 @@ def dedup(
     dask: bool = False,
     scheduler: str | None = None,
 ) -> DedupStats:
-    """Mark (or drop) the duplicates and stories of the articles in ``source``. The
-    signatures, nearly all the work, are computed on ``workers`` processes, or with
-    ``dask`` on a Dask cluster (the one at ``scheduler``, else a local one); the
-    clustering then runs here, on the SQLite index."""
+    """Mark (or drop) the duplicates and stories of the articles in ``source`` (a file,
+    or the directory of a sharded run, read in shard order). The signatures, nearly all
+    the work, are computed on ``workers`` processes, or with ``dask`` on a Dask cluster
+    (the one at ``scheduler``, else a local one); the clustering then runs here, on the
+    SQLite index."""
     stats = DedupStats()
+    files = corpus_files(source)
     threshold = config.duplicate_threshold
     directory = output.parent if output is not None else None
     with tempfile.TemporaryDirectory(prefix=".dedup-", dir=directory) as tmp:
@@ -291,7 +293,7 @@ def dedup(
         db.execute("CREATE TABLE doc (n INTEGER PRIMARY KEY, id TEXT, exact BLOB, sig BLOB)")
         db.execute("CREATE TABLE band (level INTEGER, key BLOB, n INTEGER)")
         order: array[float] = array("d")
-        for n, signed in enumerate(_signed(source, config, workers, scheduler, dask)):
+        for n, signed in enumerate(_signed(files, config, workers, scheduler, dask)):
             db.execute(
                 "INSERT INTO doc VALUES (?, ?, ?, ?)", (n, signed.id, signed.exact, signed.values)
             )
@@ -335,7 +337,7 @@ def dedup(
             return str(value)
 
         with JsonlWriter(output) as writer:
-            for n, record in enumerate(_records(source)):
+            for n, record in enumerate(_records(files)):
                 keeper = duplicate_keeper[duplicates.find(n)]
                 record["duplicate_of"] = id_of(keeper) if keeper != n else None
                 record["cluster_id"] = id_of(story[keeper])

@@ -351,6 +351,27 @@ def read_records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             yield number, record
 
 
+def corpus_files(path: Path) -> list[Path]:
+    """The files of articles at ``path``: the file itself, or the part files of a sharded
+    run (``clean -o DIR/``) in shard order. Every shard must have left its completion
+    marker: the articles of an unfinished one would be silently missing."""
+    if path.is_file():
+        return [path]
+    if not path.is_dir():
+        raise CleanerError(f"no such file or directory: {path}")
+    parts = sorted(p for p in path.glob("part-*.jsonl*") if ".rejects." not in p.name)
+    if not parts:
+        raise CleanerError(f"{path}: no part files (part-NNNNN.jsonl.gz) of a sharded run")
+    for part in parts:
+        shard = part.name.split(".")[0]
+        if not (path / f"{shard}.done").exists():
+            raise CleanerError(
+                f"{path}: {shard} has no completion marker ({shard}.done): the run did not "
+                "finish; run the same clean again with --resume"
+            )
+    return parts
+
+
 def read_articles(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """:func:`read_records` of a file of articles: each must hold a ``text``."""
     for number, record in read_records(path):

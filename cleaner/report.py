@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -50,15 +51,15 @@ def _sorted(counts: Counter[str], *, by_key: bool = False) -> dict[str, int]:
     return dict(items)
 
 
-def summarize(articles: Path, rejects: Path | None = None) -> Report:
-    """Count what ``articles`` (and ``rejects``) hold."""
+def summarize(articles: Sequence[Path], rejects: Sequence[Path] = ()) -> Report:
+    """Count what the files of ``articles`` (and of ``rejects``) hold."""
     report = Report()
     outlets: Counter[str] = Counter()
     months: Counter[str] = Counter()
     languages: Counter[str] = Counter()
     hits: Counter[str] = Counter()
     stories: Counter[str] = Counter()
-    for _, record in read_articles(articles):
+    for _, record in (found for path in articles for found in read_articles(path)):
         report.articles += 1
         outlets[record.get("outlet") or "(unknown)"] += 1
         published = record.get("published_at")
@@ -75,8 +76,8 @@ def summarize(articles: Path, rejects: Path | None = None) -> Report:
         if record.get("duplicate_of") is not None:
             report.duplicates += 1
     reasons: Counter[str] = Counter()
-    if rejects is not None and rejects.exists():
-        for _, record in read_records(rejects):
+    for path in rejects:
+        for _, record in read_records(path):
             report.rejects += 1
             reasons[str(record.get("reason"))] += 1
     report.outlets = _sorted(outlets)

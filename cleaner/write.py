@@ -109,3 +109,12 @@ class JsonlWriter:
             self.commit()
         else:
             self.abort()
+
+
+def rejects_path_for(output: Path) -> Path:
+    """``out/corpus.jsonl`` → ``out/corpus.rejects.jsonl`` (``.jsonl.gz`` stays gzipped)."""
+    name = output.name
+    compression = next((c for c in (".gz", ".zst") if name.endswith(c)), "")
+    name = name.removesuffix(compression)
+    stem = name.removesuffix(".jsonl") if name.endswith(".jsonl") else Path(name).stem
+    return output.with_name(f"{stem}.rejects.jsonl{compression}")

@@ -241,6 +241,45 @@ def test_any_number_of_workers_writes_the_same_output(tmp_path: Path) -> None:
     assert sum(r["duplicate_of"] is not None for r in read_jsonl(one)) > 100
 
 
+def test_a_sharded_run_is_deduplicated_whole_into_one_file(tmp_path: Path) -> None:
+    inputs = [str(p) for p in SEEDS]
+    single, shards = tmp_path / "single.jsonl", tmp_path / "shards"
+    for target in (str(single), f"{shards}/"):
+        result = runner.invoke(
+            app, ["clean", *inputs, "-o", target, "--quiet", "--shard-mb", "0.001"]
+        )
+        assert result.exit_code == 0, result.stderr
+    assert len(list(shards.glob("part-*.done"))) == 5
+    from_file, from_shards = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    dedup(single, from_file, DedupConfig())
+    result = runner.invoke(app, ["dedup", f"{shards}/", "-o", str(from_shards)])
+    assert result.exit_code == 0, result.stderr
+    assert read_jsonl(from_shards) == read_jsonl(from_file)
+    assert len({r["cluster_id"] for r in read_jsonl(from_shards)}) == 4
+
+
+def test_an_unfinished_sharded_run_is_refused_rather_than_read_in_part(tmp_path: Path) -> None:
+    shards = tmp_path / "shards"
+    result = runner.invoke(
+        app, ["clean", *map(str, SEEDS), "-o", f"{shards}/", "--quiet", "--shard-mb", "0.001"]
+    )
+    assert result.exit_code == 0, result.stderr
+    (shards / "part-00002.done").unlink()
+    refused = runner.invoke(app, ["dedup", f"{shards}/", "-o", str(tmp_path / "out.jsonl")])
+    assert refused.exit_code == 2
+    assert refused.stderr.strip().endswith(
+        "part-00002 has no completion marker (part-00002.done): the run did not finish; "
+        "run the same clean again with --resume"
+    )
+    assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_the_scheduler_goes_with_the_dask_engine(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["dedup", str(corpus(tmp_path)), "--scheduler", "tcp://x:8786"])
+    assert result.exit_code == 2
+    assert "--scheduler goes with --engine dask" in result.stderr
+
+
 def test_the_dask_engine_computes_the_same_marks(tmp_path: Path) -> None:
     source = corpus(tmp_path)
     here, there = tmp_path / "here.jsonl", tmp_path / "there.jsonl"

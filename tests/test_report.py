@@ -14,6 +14,7 @@ from typer.testing import CliRunner
 
 from cleaner.cli import app
 from cleaner.report import render_html, render_text, summarize
+from tests.conftest import FIXTURES
 
 runner = CliRunner()
 
@@ -70,7 +71,7 @@ def test_the_counts_cover_outlets_months_languages_rejects_rules_and_duplicates(
     tmp_path: Path,
 ) -> None:
     path = _corpus(tmp_path)
-    report = summarize(path, tmp_path / "corpus.rejects.jsonl")
+    report = summarize([path], [tmp_path / "corpus.rejects.jsonl"])
     assert (report.articles, report.rejects) == (4, 3)
     assert report.outlets == {"kompas": 2, "(unknown)": 1, "detik": 1}
     assert report.months == {"2023-12": 1, "2024-03": 2, "undated": 1}
@@ -84,7 +85,7 @@ def test_the_counts_cover_outlets_months_languages_rejects_rules_and_duplicates(
 def test_the_table_says_when_duplicates_were_not_measured(tmp_path: Path) -> None:
     path = tmp_path / "plain.jsonl"
     path.write_text(json.dumps(_article(1, "rmol", None)) + "\n", encoding="utf-8")
-    text = render_text(summarize(path))
+    text = render_text(summarize([path]))
     assert any(
         line.startswith("duplicates ") and line.endswith("  not measured (run cleaner dedup)")
         for line in text.splitlines()
@@ -94,7 +95,7 @@ def test_the_table_says_when_duplicates_were_not_measured(tmp_path: Path) -> Non
 
 
 def test_the_page_is_self_contained(tmp_path: Path) -> None:
-    page = render_html(summarize(_corpus(tmp_path), tmp_path / "corpus.rejects.jsonl"), "r")
+    page = render_html(summarize([_corpus(tmp_path)], [tmp_path / "corpus.rejects.jsonl"]), "r")
     assert "<script" not in page
     assert not re.search(r"""(?:src|href)\s*=""", page)
     assert re.findall(r"https?://[^\"']+", page) == ["http://www.w3.org/2000/svg"] * 5
@@ -113,13 +114,29 @@ def test_report_command_prints_the_table_and_writes_the_page(tmp_path: Path) -> 
     assert "no such file" in missing.stderr
 
 
+def test_a_sharded_run_is_reported_whole_with_the_rejects_of_every_shard(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    inputs = [str(p) for p in sorted(FIXTURES.glob("*/00[0-4]_*.txt"))]
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("not json\n{broken\n", encoding="utf-8")
+    args = ["clean", *inputs, str(bad), "-o", f"{out}/", "--quiet", "--shard-mb", "0.001"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.stderr
+    assert len(list(out.glob("part-*.done"))) == 6
+    report = runner.invoke(app, ["report", f"{out}/"])
+    assert report.exit_code == 0, report.stderr
+    lines = report.stdout.splitlines()
+    assert re.fullmatch(r"articles +5", lines[0])
+    assert any(re.fullmatch(r"rejects +2", line) for line in lines)
+
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="no headless Chromium on this machine")
 def test_the_page_renders_in_a_headless_browser(tmp_path: Path) -> None:
     page = tmp_path / "report.html"
-    report = summarize(_corpus(tmp_path), tmp_path / "corpus.rejects.jsonl")
+    report = summarize([_corpus(tmp_path)], [tmp_path / "corpus.rejects.jsonl"])
     page.write_text(render_html(report, "r"), encoding="utf-8")
     assert CHROMIUM is not None
     flags = [

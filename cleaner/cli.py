@@ -777,7 +777,9 @@ def report(
 
     files = corpus_files(articles)
     if rejects is not None:
-        rejects_files = [rejects] if rejects.exists() else []
+        if not rejects.is_file():
+            raise CleanerError(f"no such file: {rejects}")
+        rejects_files = [rejects]
     else:
         rejects_files = [r for r in map(rejects_path_for, files) if r.exists()]
     summary = summarize(files, rejects_files)

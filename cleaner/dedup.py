@@ -299,8 +299,7 @@ def dedup(
             )
             values = np.frombuffer(signed.values, dtype=np.uint64)
             rows = [(0, signed.exact, n)]
-            for level, bands in ((1, config.duplicate_bands), (2, config.story_bands)):
-                rows += [(level, key, n) for key in _bands(values, bands)]
+            rows += [(1, key, n) for key in _bands(values, config.duplicate_bands)]
             db.executemany("INSERT INTO band VALUES (?, ?, ?)", rows)
             order.append(signed.published)
             stats.records += 1
@@ -312,7 +311,7 @@ def dedup(
             return np.frombuffer(blob, dtype=np.uint64)
 
         rows_by_bucket = itertools.groupby(
-            db.execute("SELECT level, key, n FROM band WHERE level < 2 ORDER BY level, key, n"),
+            db.execute("SELECT level, key, n FROM band ORDER BY level, key, n"),
             key=lambda row: (row[0], row[1]),
         )
         for (level, _), members in rows_by_bucket:

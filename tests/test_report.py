@@ -112,6 +112,9 @@ def test_report_command_prints_the_table_and_writes_the_page(tmp_path: Path) -> 
     missing = runner.invoke(app, ["report", str(tmp_path / "none.jsonl")])
     assert missing.exit_code == 2
     assert "no such file" in missing.stderr
+    no_rejects = runner.invoke(app, ["report", str(path), "--rejects", str(tmp_path / "r.jsonl")])
+    assert no_rejects.exit_code == 2
+    assert no_rejects.stderr.strip().endswith("no such file: " + str(tmp_path / "r.jsonl"))
 
 
 def test_a_sharded_run_is_reported_whole_with_the_rejects_of_every_shard(tmp_path: Path) -> None:

@@ -137,8 +137,9 @@ class Article(BaseModel):
     )
     cluster_id: str | None = Field(
         None,
-        description="Set by `cleaner dedup`: the id of the article kept for this story "
-        "(syndicated rewrites included); null until dedup runs.",
+        description="Set by `cleaner dedup`: the id of the story's first article (the "
+        "earliest published), which every article of the story, syndicated rewrites "
+        "included, carries; null until dedup runs.",
     )
     extra: dict[str, Any] | None = Field(
         None,

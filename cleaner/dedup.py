@@ -48,7 +48,7 @@ import orjson
 from pydantic import BaseModel, ConfigDict
 
 from cleaner.engine import in_pool, ordered_map
-from cleaner.read import corpus_files, read_articles
+from cleaner.read import articles_of, corpus_files
 from cleaner.signals import PUNCTUATION
 from cleaner.write import JsonlWriter
 
@@ -148,10 +148,6 @@ class DedupStats(BaseModel):
     written: int = 0
 
 
-def _records(files: list[Path]) -> Iterator[dict[str, Any]]:
-    return (record for path in files for _, record in read_articles(path))
-
-
 def _published(record: dict[str, Any]) -> float:
     value = record.get("published_at")
     if isinstance(value, str):
@@ -192,7 +188,7 @@ def _signed(
     files: list[Path], config: DedupConfig, workers: int, scheduler: str | None, dask: bool
 ) -> Iterator[_Signed]:
     """Every article's signature, in input order, on ``workers`` processes or on Dask."""
-    records = _records(files)
+    records = articles_of(files)
     batches = iter(lambda: list(itertools.islice(records, 64)), [])
     sign = functools.partial(_sign, config=config)
     if dask:
@@ -336,7 +332,7 @@ def dedup(
             return str(value)
 
         with JsonlWriter(output) as writer:
-            for n, record in enumerate(_records(files)):
+            for n, record in enumerate(articles_of(files)):
                 keeper = duplicate_keeper[duplicates.find(n)]
                 record["duplicate_of"] = id_of(keeper) if keeper != n else None
                 record["cluster_id"] = id_of(story[keeper])

@@ -378,3 +378,8 @@ def read_articles(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         if not isinstance(record.get("text"), str):
             raise CleanerError(f"{path}:{number}: not an article record (no text)")
         yield number, record
+
+
+def articles_of(files: Iterable[Path]) -> Iterator[dict[str, Any]]:
+    """Every article of ``files`` (:func:`corpus_files`), in order."""
+    return (record for path in files for _, record in read_articles(path))

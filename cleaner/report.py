@@ -16,7 +16,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
-from cleaner.read import read_articles, read_records
+from cleaner.read import articles_of, read_records
 
 
 class Report(BaseModel):
@@ -59,7 +59,7 @@ def summarize(articles: Sequence[Path], rejects: Sequence[Path] = ()) -> Report:
     languages: Counter[str] = Counter()
     hits: Counter[str] = Counter()
     stories: Counter[str] = Counter()
-    for _, record in (found for path in articles for found in read_articles(path)):
+    for record in articles_of(articles):
         report.articles += 1
         outlets[record.get("outlet") or "(unknown)"] += 1
         published = record.get("published_at")

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import copy
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -156,19 +158,45 @@ def main_text(tree: Any, url: str | None, options: HtmlOptions) -> str:
 
     document: Any = bare_extraction(
         tree,
-        url=url,
-        fast=not options.fallback,
-        with_metadata=False,
-        include_comments=False,
-        include_tables=options.include_tables,
-        favor_precision=options.favor_precision,
-        favor_recall=options.favor_recall,
         prune_xpath=list(options.prune_xpath) or None,
+        options=_extractor(options, url),
     )
     if document is None:
         return ""
     body = getattr(document, "body", None)
     return "\n".join(body_lines(body)) if body is not None else (document.text or "")
+
+
+def _extractor(options: HtmlOptions, url: str | None) -> Any:
+    """trafilatura's settings object for ``options`` and a page's URL: a copy of one made
+    once per set of options, since making one reads trafilatura's configuration file
+    again (about 0.1 ms, a page's worth of our metadata reading)."""
+    extractor = copy.copy(
+        _extractor_template(
+            not options.fallback,
+            options.include_tables,
+            options.favor_precision,
+            options.favor_recall,
+        )
+    )
+    extractor.url = url
+    extractor.source = url and url.encode("utf-8", "replace").decode("utf-8")
+    return extractor
+
+
+@functools.cache
+def _extractor_template(fast: bool, tables: bool, precision: bool, recall: bool) -> Any:
+    from trafilatura.settings import Extractor
+
+    return Extractor(
+        output_format="python",
+        fast=fast,
+        precision=precision,
+        recall=recall,
+        comments=False,
+        tables=tables,
+        with_metadata=False,
+    )
 
 
 def declared_metadata(tree: Any, url: str | None) -> Any:

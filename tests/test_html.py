@@ -305,6 +305,19 @@ def test_prune_xpath_removes_a_related_box() -> None:
     assert PARAGRAPHS[2] in pruned.text
 
 
+def test_each_extraction_uses_its_own_settings_in_any_order() -> None:
+    # trafilatura's settings are made once per set of options and reused: a page
+    # extracted with one set must not take another's, whatever came before it.
+    table = "<table><tr><td>Jumlah relawan</td><td>1.250 orang dari 14 kelurahan</td></tr></table>"
+    tree = parse(news_page(extra_body=table))
+    with_tables, without = HtmlOptions(), HtmlOptions(include_tables=False)
+    texts = [main_text(tree, None, options) for options in (with_tables, without) * 2]
+    assert "1.250 orang" in texts[0]
+    assert "1.250 orang" not in texts[1]
+    assert texts[2:] == texts[:2]
+    assert PARAGRAPHS[2] in texts[1]
+
+
 def test_only_settings_that_change_the_text_call_for_a_second_extraction() -> None:
     plain = HtmlOptions()
     assert not HtmlOptions(metadata={"authors": "//b"}, search=[]).redo(plain)

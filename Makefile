@@ -38,8 +38,8 @@ test: install-dev  ## the whole test suite, then ruff and mypy
 	$(MAKE) --no-print-directory lint typecheck
 
 lint: install-dev  ## ruff: lint and formatting
-	$(BIN)/ruff check cleaner tests
-	$(BIN)/ruff format --check cleaner tests
+	$(BIN)/ruff check cleaner tests tools
+	$(BIN)/ruff format --check cleaner tests tools
 
 typecheck: install-dev  ## mypy --strict on the package
 	$(BIN)/mypy
@@ -55,10 +55,10 @@ clean:  ## remove out/ and caches (keeps .venv)
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache
 
 eval: install  ## fixtures and ../shared/realpages against quality/baseline.yaml (cleaner, trafilatura, jusText); writes docs/quality.md
-	$(BIN)/python -m cleaner.evaluate --realpages $(REALPAGES) --baseline quality/baseline.yaml --write docs/quality.md
+	$(BIN)/python -m tools.evaluate --realpages $(REALPAGES) --baseline quality/baseline.yaml --write docs/quality.md
 
 bench: install  ## speed against ftfy and trafilatura alone, every core, peak memory (a few minutes); writes docs/benchmarks.md
-	$(BIN)/python -m cleaner.bench --write docs/benchmarks.md
+	$(BIN)/python -m tools.bench --write docs/benchmarks.md
 
 schema: install  ## regenerate rules/rules.schema.json (editors use it to complete and check rule files)
 	$(BIN)/cleaner schema rules > rules/rules.schema.json

@@ -2,19 +2,25 @@
 
 The public API::
 
-    from cleaner import Cleaner, CleanerConfig, clean_text
+    from cleaner import Cleaner, CleanerConfig, clean_text, clean_to_stream
 
     result = clean_text(page_text)          # an Article or a Reject
     cleaner = Cleaner(CleanerConfig(rules_dirs=(Path("my-rules"),)))
-    for result in cleaner.run(["dumps/"]):
+    for result in cleaner.run(["dumps/"]):  # every unit of every input, in order
         ...
+    stats = clean_to_stream(["crawl/"], CleanerConfig(), Path("out/corpus.jsonl"), workers=4)
+
+Everything else lives in the subpackages, one per stage (see docs/architecture.md):
+``io`` (read and write), ``text`` (normalize, extract, language, dates, metadata),
+``rules`` (rule files and their application), ``engines`` (one core, many, Dask),
+``corpus`` (dedup, report), ``authoring`` (writing rule files) and ``cli``.
 """
 
-from cleaner.config import CleanerConfig, QualityConfig, RepairConfig
+from cleaner.config import CleanerConfig, QualityConfig, ReadConfig, RepairConfig
+from cleaner.engines.run import clean_to_directory, clean_to_stream
 from cleaner.errors import CleanerError, RuleFileError
 from cleaner.models import Article, RawDocument, Reject
-from cleaner.pipeline import Cleaner, clean_text
-from cleaner.rules import Rulebook, load_rulebook
+from cleaner.pipeline import Cleaner, clean_html, clean_text
 
 __version__ = "0.1.0"
 
@@ -25,11 +31,13 @@ __all__ = [
     "CleanerError",
     "QualityConfig",
     "RawDocument",
+    "ReadConfig",
     "Reject",
     "RepairConfig",
     "RuleFileError",
-    "Rulebook",
     "__version__",
+    "clean_html",
     "clean_text",
-    "load_rulebook",
+    "clean_to_directory",
+    "clean_to_stream",
 ]

@@ -12,7 +12,8 @@ from typing import Literal
 import ftfy
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from cleaner.dates import parse_offset
+from cleaner.io.formats import Format
+from cleaner.text.dates import parse_offset
 
 
 class RepairConfig(BaseModel):
@@ -49,7 +50,8 @@ class RepairConfig(BaseModel):
         return ftfy.TextFixerConfig(**self.model_dump(), explain=False)
 
 
-InputFormat = Literal["auto", "text", "html", "jsonl", "warc"]
+InputFormat = Literal["auto", Format]
+"""A format of :data:`cleaner.io.formats.FORMATS`, or ``auto``: by suffix, else by content."""
 
 
 class ReadConfig(BaseModel):

@@ -8,11 +8,29 @@ datasets) rely on them. ``cleaner schema`` prints the JSON Schema.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 SCHEMA_VERSION: Literal["1"] = "1"
+
+MetadataField = Literal[
+    "title",
+    "subtitle",
+    "published_at",
+    "authors",
+    "dateline",
+    "category",
+    "tags",
+    "editor_initials",
+    "image_caption",
+    "image_credit",
+]
+"""The article fields a rule may capture (a pattern's named groups): the one list of them.
+:mod:`cleaner.text.metadata` turns each captured string into the field's type."""
+FIELD_NAMES: frozenset[str] = frozenset(get_args(MetadataField))
+LIST_FIELDS: frozenset[str] = frozenset({"authors", "tags"})
+"""Fields that hold a list of names."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +86,7 @@ class Cleaning(BaseModel):
 
 class Signals(BaseModel):
     """Document-level quality signals of the article's text, measured as datatrove's
-    Gopher and FineWeb filters measure them (``cleaner.signals``)."""
+    Gopher and FineWeb filters measure them (``cleaner.text.signals``)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -192,3 +210,7 @@ class Reject(BaseModel):
     signal: str | None = Field(
         None, description="For `low_quality`: the signal that failed, e.g. `top_ngram_share.2`."
     )
+
+
+assert set(Article.model_fields) >= FIELD_NAMES
+assert {n for n in FIELD_NAMES if Article.model_fields[n].annotation == list[str]} == LIST_FIELDS

@@ -4,17 +4,20 @@
 stage and returns an :class:`~cleaner.models.Article` or a
 :class:`~cleaner.models.Reject`:
 
-1. decode the bytes (for HTML: the declared charset first), and for HTML extract the
-   main text and the page's metadata (:mod:`cleaner.html`);
-2. normalize the text (:mod:`cleaner.normalize`);
-3. detect the outlet (:mod:`cleaner.detect`);
-4. apply the outlet's rules, then the generic ones (:mod:`cleaner.apply`);
-5. merge the metadata (:mod:`cleaner.metadata`);
-6. validate (:mod:`cleaner.validate`).
+1. decode the bytes (:mod:`cleaner.text.normalize`; for HTML the declared charset
+   first, :mod:`cleaner.text.html`);
+2. normalize the text (:mod:`cleaner.text.normalize`);
+3. detect the outlet (:mod:`cleaner.rules.detect`);
+4. for HTML, extract the main text (:mod:`cleaner.text.html`) and what the page says
+   about itself (:mod:`cleaner.text.page`);
+5. apply the outlet's rules, then the generic ones (:mod:`cleaner.rules.apply`);
+6. merge the metadata (:mod:`cleaner.text.metadata`), measure language and signals
+   (:mod:`cleaner.text.language`, :mod:`cleaner.text.signals`);
+7. validate (:mod:`cleaner.validate`).
 
 It never raises for a bad document: an unexpected error becomes an ``internal_error``
-reject naming the exception, so one odd page cannot stop a run of millions. Engines
-(the command line's loop today; process pools and Dask later) all call this function.
+reject naming the exception, so one odd page cannot stop a run of millions. Every
+engine (:mod:`cleaner.engines`: one process, a pool, shards, Dask) calls this function.
 
 Where sources disagree about a field, the first of these that gives it wins: the input
 record (a JSONL ``published_at``), the outlet's rules, the page's own markup (HTML
@@ -29,20 +32,23 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from cleaner import html
-from cleaner.apply import Cleaned, clean_lines
 from cleaner.config import CleanerConfig
-from cleaner.dates import parse_date, parse_offset
-from cleaner.detect import Detection, detect
 from cleaner.errors import CleanerError
-from cleaner.heuristics import stopword_density
-from cleaner.language import identify
-from cleaner.metadata import merge_metadata
+from cleaner.io.sources import read_units
 from cleaner.models import Article, RawDocument, Reject, Skip
-from cleaner.normalize import DecodeError, decode, normalize
-from cleaner.read import read_units
-from cleaner.rules import GENERIC, Rulebook, load_rulebook
-from cleaner.signals import judge, measure
+from cleaner.rules.apply import clean_lines
+from cleaner.rules.compile import Rulebook
+from cleaner.rules.detect import Detection, detect
+from cleaner.rules.document import Cleaned
+from cleaner.rules.load import load_rulebook
+from cleaner.rules.schema import GENERIC
+from cleaner.text import html
+from cleaner.text.dates import parse_date, parse_offset
+from cleaner.text.language import identify, stopword_density
+from cleaner.text.metadata import merge_metadata
+from cleaner.text.normalize import DecodeError, decode, normalize
+from cleaner.text.page import PageMeta, declared_metadata, page_meta
+from cleaner.text.signals import judge, measure
 from cleaner.validate import validate
 
 Result = Article | Reject
@@ -71,7 +77,7 @@ class Prepared:
     encoding: str
     url: str | None
     detection: Detection
-    page: html.PageMeta | None = None
+    page: PageMeta | None = None
     warnings: list[str] = field(default_factory=list)
     given_date: str | None = None
     """The input record's own ``published_at``."""
@@ -183,7 +189,7 @@ class Cleaner:
             return self._reject(
                 doc, "no_main_text", "trafilatura found no main text in the page", detection.outlet
             )
-        page = html.page_meta(html.declared_metadata(tree, url), tree, options)
+        page = page_meta(declared_metadata(tree, url), tree, options)
         url = doc.url or page.url or url
         given = doc.meta.get("published_at")
         return Prepared(text, encoding, url, detection, page, warnings, given)
@@ -193,7 +199,7 @@ class Cleaner:
         chain = [self.rulebook.generic]
         if prepared.detection.rules is not None:
             chain.insert(0, prepared.detection.rules)
-        return clean_lines(prepared.text, chain, self._known(prepared))
+        return clean_lines(prepared.text, chain, self._tz, self._known(prepared))
 
     @staticmethod
     def _known(prepared: Prepared) -> dict[str, str]:
@@ -275,9 +281,7 @@ class Cleaner:
         return result
 
     @staticmethod
-    def _layers(
-        doc: RawDocument, cleaned: Cleaned, page: html.PageMeta | None
-    ) -> list[dict[str, str]]:
+    def _layers(doc: RawDocument, cleaned: Cleaned, page: PageMeta | None) -> list[dict[str, str]]:
         """Field sources in order of precedence (see the module's docstring)."""
         given = {k: str(doc.meta[k]) for k in ("published_at",) if doc.meta.get(k)}
         outlet = {
@@ -323,9 +327,18 @@ class Cleaner:
 _default: Cleaner | None = None
 
 
-def clean_text(text: str, *, source: str = "<text>", url: str | None = None) -> Result:
-    """Clean one text with the bundled rules and default settings."""
+def _default_cleaner() -> Cleaner:
     global _default
     if _default is None:
         _default = Cleaner()
-    return _default.clean_text(text, source=source, url=url)
+    return _default
+
+
+def clean_text(text: str, *, source: str = "<text>", url: str | None = None) -> Result:
+    """Clean one text with the bundled rules and default settings."""
+    return _default_cleaner().clean_text(text, source=source, url=url)
+
+
+def clean_html(page: str | bytes, *, source: str = "<html>", url: str | None = None) -> Result:
+    """Clean one HTML page with the bundled rules and default settings."""
+    return _default_cleaner().clean_html(page, source=source, url=url)

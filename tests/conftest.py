@@ -23,7 +23,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def expected_counts() -> tuple[int, int]:
     """Articles and rejects the bundled fixtures must give, read from their expected files."""
-    from cleaner.fixtures import discover, load_records
+    from cleaner.authoring.fixtures import discover, load_records
 
     records = [r for case in discover(FIXTURES) for r in load_records(case.expected)]
     rejects = sum(1 for r in records if "reason" in r)

@@ -5,8 +5,15 @@ from __future__ import annotations
 import pytest
 
 from cleaner import Cleaner
-from cleaner.fixtures import FixtureCase, diff, discover, dump_records, load_records, run_case
-from cleaner.rules import load_rulebook
+from cleaner.authoring.fixtures import (
+    FixtureCase,
+    diff,
+    discover,
+    dump_records,
+    load_records,
+    run_case,
+)
+from cleaner.rules.load import load_rulebook
 from tests.conftest import FIXTURES
 
 CASES = list(discover(FIXTURES))

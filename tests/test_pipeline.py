@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 import cleaner.pipeline as pipeline
 from cleaner import Article, Cleaner, CleanerConfig, CleanerError, RawDocument, Reject, clean_text
+from cleaner.authoring.fixtures import discover, run_case
 from cleaner.config import RepairConfig
-from cleaner.fixtures import discover, run_case
-from cleaner.normalize import normalize
+from cleaner.text.normalize import normalize
 from tests.conftest import FIXTURES
 
 ARTICLE = (

@@ -10,7 +10,7 @@ import pytest
 from pydantic import ValidationError
 
 from cleaner.models import Article, Reject
-from cleaner.signals import measure
+from cleaner.text.signals import measure
 from cleaner.validate import validate
 
 WIB = timezone(timedelta(hours=7))

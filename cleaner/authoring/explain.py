@@ -1,0 +1,173 @@
+"""``cleaner explain``: one document, line by line, and why.
+
+For each line of the (normalized) text: kept, removed by which rule, or shortened (a
+lead-in or a span cut) by which rule, with the rule file and line that rule is written
+on; the fields and the line each was read from; the outlet and how it was recognised;
+and the final article or reject. As rich text on a terminal, plain text when piped, or
+JSON for tools.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.text import Text
+
+from cleaner.models import Article
+from cleaner.pipeline import Trace
+from cleaner.rules.compile import Origin, Rulebook
+
+_SHOWN = 110
+"""Characters of a line shown in text mode (JSON has every character)."""
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """What ``cleaner explain`` shows for one document."""
+
+    trace: Trace
+    origins: dict[str, Origin]
+
+    def to_json(self) -> dict[str, Any]:
+        trace = self.trace
+        prepared, cleaned = trace.prepared, trace.cleaned
+        out: dict[str, Any] = {"source": trace.doc.source, "input_kind": trace.doc.kind}
+        if prepared is not None:
+            detection = prepared.detection
+            out["outlet"] = {
+                "id": detection.outlet,
+                "detected_by": detection.method,
+                "evidence": list(detection.evidence),
+                "rules_file": str(detection.rules.path) if detection.rules else None,
+            }
+            out["encoding"] = prepared.encoding
+        if cleaned is not None:
+            out["lines"] = [
+                {
+                    "no": line.no,
+                    "original": line.original,
+                    "text": line.text if line.removed_by is None else None,
+                    "status": _status(line.removed_by, line.stripped),
+                    "removed_by": _rule(line.removed_by, self.origins),
+                    "cuts": [
+                        {"text": cut, **(_rule(rule, self.origins) or {})}
+                        for rule, cut in line.stripped
+                    ],
+                }
+                for line in cleaned.lines
+            ]
+            out["fields"] = {
+                name: {"value": f.value, "line": f.line, **(_rule(f.rule, self.origins) or {})}
+                for name, f in cleaned.fields.items()
+            }
+        out["result"] = trace.result.model_dump(mode="json")
+        return out
+
+    def render(self, console: Console) -> None:
+        trace = self.trace
+        prepared, cleaned = trace.prepared, trace.cleaned
+        console.print(Text(trace.doc.source, style="bold"), soft_wrap=True)
+        if prepared is not None:
+            detection = prepared.detection
+            if detection.rules is None:
+                console.print("outlet: none recognised; generic rules only", soft_wrap=True)
+            else:
+                evidence = ", ".join(detection.evidence)
+                console.print(
+                    f"outlet: {detection.outlet} ({detection.method}: {evidence}); "
+                    f"rules: {shown_path(detection.rules.path)}",
+                    highlight=False,
+                    soft_wrap=True,
+                )
+        if cleaned is not None:
+            field_of: dict[tuple[str, int], list[str]] = {}
+            for name, f in cleaned.fields.items():
+                field_of.setdefault((f.rule, f.line), []).append(name)
+            for line in cleaned.lines:
+                console.print(self._line(line.no, line, field_of), highlight=False, soft_wrap=True)
+            if cleaned.fields:
+                console.print(Text("fields", style="bold"))
+                for name, f in cleaned.fields.items():
+                    row = Text(f"  {name:<16} ")
+                    row.append(_clip(f.value))
+                    row.append(f"  line {f.line}, {f.rule}", style="cyan")
+                    console.print(row, highlight=False, soft_wrap=True)
+        result = trace.result
+        if isinstance(result, Article):
+            console.print(
+                Text(f"article: {result.word_count} words, id {result.id}", style="green"),
+                highlight=False,
+                soft_wrap=True,
+            )
+        else:
+            console.print(
+                Text(f"reject: {result.reason}: {result.detail}", style="red"),
+                highlight=False,
+                soft_wrap=True,
+            )
+
+    def _line(self, no: int, line: Any, field_of: dict[tuple[str, int], list[str]]) -> Text:
+        text = Text(f"{no:>4} ")
+        if line.removed_by is not None:
+            text.append("- ", style="red")
+            text.append(_clip(line.original), style="strike dim")
+            fields = field_of.get((line.removed_by, no))
+            text.append(f"  {line.removed_by}", style="yellow")
+            if fields:
+                text.append(f" → {', '.join(fields)}", style="cyan")
+            text.append(f"  {self._where(line.removed_by)}", style="dim")
+            return text
+        if line.stripped:
+            text.append("~ ", style="yellow")
+            cuts = ", ".join(f"{rule} cut {_clip(cut, 40)!r}" for rule, cut in line.stripped)
+            text.append(_clip(line.text))
+            text.append(f"  {cuts}", style="yellow")
+            return text
+        text.append("  ")
+        text.append(_clip(line.text))
+        return text
+
+    def _where(self, rule: str) -> str:
+        origin = self.origins.get(rule)
+        if origin is None:
+            return ""
+        return (
+            f"{shown_path(origin.file)}:{origin.line}" if origin.line else shown_path(origin.file)
+        )
+
+
+def shown_path(path: str | Path) -> str:
+    """``path`` relative to the working directory when it lies below it."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _status(removed_by: str | None, stripped: list[tuple[str, str]]) -> str:
+    if removed_by is not None:
+        return "removed"
+    return "shortened" if stripped else "kept"
+
+
+def _rule(rule: str | None, origins: dict[str, Origin]) -> dict[str, Any] | None:
+    if rule is None:
+        return None
+    origin = origins.get(rule)
+    return {
+        "rule": rule,
+        "file": origin.file if origin else None,
+        "file_line": origin.line if origin else None,
+    }
+
+
+def _clip(text: str, width: int = _SHOWN) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def explain(trace: Trace, rulebook: Rulebook) -> Explanation:
+    """The explanation of one traced document."""
+    return Explanation(trace, rulebook.origins)

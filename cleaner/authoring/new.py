@@ -1,0 +1,194 @@
+"""``cleaner rules new``: a commented rule file for a new outlet and a first fixture.
+
+With a sample page, the generic rules are run on it and what they remove, and the
+page's lead-in, become proposed rules marked ``REVIEW`` for the author to read.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from cleaner.errors import RuleFileError
+from cleaner.io.sources import read_units
+from cleaner.models import RawDocument
+from cleaner.pipeline import Cleaner
+
+SCHEMA_FILE = "rules.schema.json"
+MODELINE = f"# yaml-language-server: $schema={SCHEMA_FILE}"
+
+
+_LEAD_IN = re.compile(
+    r"^(?P<name>[A-Za-z][\w-]*(?:\.[A-Za-z]{2,})+)(?:\s*,\s*[A-Z][A-Za-z .]{1,30}?)?"
+    r"\s*(?:--|-|–|—)\s+\S"
+)
+
+
+def scaffold(
+    name: str,
+    domains: list[str],
+    rules_dir: Path,
+    fixtures_root: Path,
+    sample: Path | None = None,
+) -> list[Path]:
+    """Write ``rules_dir/NAME.yaml`` and ``fixtures_root/NAME/``; return the paths written.
+
+    With a ``sample``, the generic rules are run on it: each line they remove becomes a
+    proposed drop rule marked ``REVIEW``, and a lead-in such as ``Kabar.id, JAKARTA - ``
+    becomes a proposed fingerprint and strip rule.
+    """
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", name):
+        raise RuleFileError(name, None, "an outlet id is lower case: a-z, 0-9, - and _")
+    rule_path = rules_dir / f"{name}.yaml"
+    if rule_path.exists():
+        raise RuleFileError(str(rule_path), None, "already exists; edit it instead")
+    proposals = _proposals(sample) if sample is not None else Proposals([], [], None)
+    rules_dir.mkdir(parents=True, exist_ok=True)
+    rule_path.write_text(_template(name, domains, proposals), encoding="utf-8")
+    written = [rule_path]
+    case_dir = fixtures_root / name
+    case_dir.mkdir(parents=True, exist_ok=True)
+    if sample is not None:
+        target = case_dir / sample.name
+        shutil.copyfile(sample, target)
+    else:
+        target = case_dir / "example.txt"
+        target.write_text(_EXAMPLE, encoding="utf-8")
+    written.append(target)
+    return written
+
+
+_CREDIT = re.compile(r"^(?P<role>Penulis|Reporter|Wartawan|Oleh|Kontributor|Laporan)\s*:?\s+\S")
+_WIDGET = re.compile(
+    r"^(?P<word>Editor|Redaktur|Penyunting|Bagikan|Share|Tags?|Topik|Kata [Kk]unci|Sumber)"
+    r"\s*[:|]"
+)
+# Generic rules that read the document, not a fixed line: a copy of what they removed
+# would make no sense as an outlet rule.
+_CONTEXTUAL = ("generic/title-echo", "generic/headline", "generic/dateline")
+
+
+@dataclass
+class Proposals:
+    """What ``cleaner rules new --from`` proposes, as YAML list items per section."""
+
+    fields: list[str]
+    drop_lines: list[str]
+    lead_in: str | None
+
+
+def _proposals(sample: Path) -> Proposals:
+    cleaner = Cleaner()
+    doc = next((u for u in read_units([str(sample)]) if isinstance(u, RawDocument)), None)
+    if doc is None:
+        raise RuleFileError(str(sample), None, "holds no document to learn from")
+    trace = cleaner.trace(doc)
+    found = Proposals([], [], None)
+    if trace.cleaned is None:
+        return found
+    seen: set[str] = set()
+    for line in trace.cleaned.lines:
+        text = line.original
+        if text in seen or len(text) > 120:
+            continue
+        seen.add(text)
+        rule = line.removed_by
+        if rule is not None:
+            generic_field = rule in {f.id for f in cleaner.rulebook.generic.fields}
+            if rule.startswith("generic/") and rule not in _CONTEXTUAL and not generic_field:
+                found.drop_lines.append(
+                    f"  - id: review-{len(found.drop_lines) + 1}  # REVIEW: {rule} already "
+                    "removes it; keep to pin it for this outlet\n"
+                    f"    pattern: '{_quote(text)}$'"
+                )
+        elif m := _CREDIT.match(text):
+            role = m.group("role")
+            found.fields.insert(
+                0,
+                f"  - id: credit  # REVIEW: the sample's line '{_quote(text)[:50]}'\n"
+                f"    pattern: '{role}\\s*:?\\s+(?P<authors>[^|]{{3,80}})$'",
+            )
+        elif m := _WIDGET.match(text):
+            word = m.group("word")
+            found.drop_lines.append(
+                f"  - id: {_slug(word)}  # REVIEW: the sample's line '{_quote(text)[:50]}'\n"
+                f"    pattern: '{word}\\s*[:|]'"
+            )
+    for line in trace.cleaned.kept[:6]:
+        if m := _LEAD_IN.match(line.original):
+            found.lead_in = m.group("name")
+            break
+    return found
+
+
+def _slug(word: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", word.lower()).strip("-")
+
+
+def _quote(text: str) -> str:
+    """``text`` as a literal RE2 pattern inside a single-quoted YAML string."""
+    return re.sub(r"([.^$*+?()\[\]{}|\\])", r"\\\1", text).replace("'", "''")
+
+
+def _template(name: str, domains: list[str], proposals: Proposals) -> str:
+    lead_in = proposals.lead_in
+    domain_list = ", ".join(domains)
+    fingerprint = (
+        f"  - '^{_quote(lead_in)}\\s*(?:,|--|-|–|—)'  # REVIEW: the sample's lead-in"
+        if lead_in
+        else ("  # - '^KABAR\\.ID, '   # text that only this outlet's pages carry")
+    )
+    strip = (
+        "  - id: lead-in  # REVIEW: cut from the first paragraph, the place is the dateline\n"
+        "    within: 4\n"
+        f"    pattern: '{_quote(lead_in)}(?:\\s*,\\s*(?P<dateline>[A-Z][A-Za-z .]{{1,30}}?))?"
+        "\\s*(?:--|-|–|—)\\s*'"
+        if lead_in
+        else (
+            "  # - id: lead-in\n  #   within: 4\n"
+            "  #   pattern: 'KABAR\\.ID, (?P<dateline>[A-Z]+) - '"
+        )
+    )
+    title = (
+        "  - id: title  # REVIEW: the headline is the line above the lead-in\n"
+        "    relative_to: lead-in\n    offset: -1\n    pattern: '(?P<title>[^.]{10,250})$'\n"
+        if lead_in
+        else ""
+    )
+    credits = "".join(f"{item}\n" for item in proposals.fields)
+    drops = (
+        "\n".join(proposals.drop_lines)
+        if proposals.drop_lines
+        else ("  # - id: share-bar\n  #   pattern: 'Bagikan artikel ini$'")
+    )
+    return f"""{MODELINE}
+# {name}: rules for the outlet's pages. Every key is documented in docs/rules.md.
+# Lines marked REVIEW were proposed by `cleaner rules new`: keep, edit or delete each.
+name: {name.title()}
+domains: [{domain_list}]
+
+fingerprints:
+{fingerprint}
+
+strip_prefixes:
+{strip}
+
+fields:
+{credits}{title}  # - id: date
+  #   within: 4
+  #   pattern: '(?P<published_at>\\w+, \\d{{1,2}} \\w+ \\d{{4}} \\d{{1,2}}:\\d{{2}} WIB)$'
+  # - id: title
+  #   relative_to: date
+  #   offset: -1
+  #   pattern: '(?P<title>.{{5,250}})$'
+
+drop_lines:
+{drops}
+"""
+
+
+_EXAMPLE = """Replace this file with a page of the outlet, written in its template.
+Then run: cleaner rules test <outlet> --update, and read the .expected.yaml it writes.
+"""

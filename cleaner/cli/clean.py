@@ -1,0 +1,323 @@
+"""``cleaner clean``: inputs in, articles and rejects out (:mod:`cleaner.engines.run`)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from cleaner.cli.app import app, dedup_line, err, expected_errors
+from cleaner.config import CleanerConfig, InputFormat, QualityConfig, ReadConfig
+from cleaner.engines.local import default_workers
+from cleaner.engines.run import Engine, clean_to_directory, clean_to_stream
+from cleaner.engines.run import Progress as RunProgress
+from cleaner.engines.stats import RunStats
+from cleaner.errors import CleanerError
+from cleaner.io.formats import STDIN
+from cleaner.io.sources import check_inputs
+from cleaner.models import Reject
+from cleaner.rules.load import load_rulebook
+
+
+@app.command()
+@expected_errors
+def clean(
+    inputs: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[INPUT]...",
+            help="Files, directories (walked recursively, sorted) or - for standard input.",
+            show_default=False,
+        ),
+    ] = None,
+    output_arg: Annotated[
+        str | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="Write articles here (default: standard output); .gz or .zst compresses. "
+            "A directory (out/) gets part files, one pair per shard of inputs.",
+        ),
+    ] = None,
+    rejects: Annotated[
+        Path | None,
+        typer.Option(
+            help="Write rejects here as JSONL (default: beside -o as NAME.rejects.jsonl; "
+            "without -o, one line each on standard error)."
+        ),
+    ] = None,
+    input_format: Annotated[
+        InputFormat,
+        typer.Option(
+            "--format",
+            help="Read every input as this format (default: by suffix, else by content).",
+        ),
+    ] = "auto",
+    max_bytes: Annotated[
+        int,
+        typer.Option(
+            "--max-bytes",
+            min=1,
+            help="Largest unit (file, JSON line, WARC record) after decompression; larger "
+            "ones are rejected as too_large.",
+        ),
+    ] = ReadConfig().max_unit_bytes,
+    fail_on_reject: Annotated[
+        bool, typer.Option("--fail-on-reject", help="Exit with code 1 if any unit is rejected.")
+    ] = False,
+    stats_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--stats",
+            help="Write the run's counts as JSON: rejects by reason, per outlet the hits of "
+            "each rule and the rules that never fired.",
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Processes (default: every core). The output is the same for any number.",
+        ),
+    ] = None,
+    engine: Annotated[
+        Engine,
+        typer.Option(
+            help="local: this machine; dask: a Dask cluster (needs -o DIR/ and "
+            "`pip install 'cleaner[dask]'`).",
+        ),
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="With --engine dask: the address of a running scheduler "
+            "(tcp://host:8786); default: a local cluster of --workers processes."
+        ),
+    ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="With -o DIR/: skip the shards a previous run finished (their .done "
+            "marker matches the inputs) and redo the others.",
+        ),
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar, only the final line.")
+    ] = False,
+    shard_mb: Annotated[
+        float,
+        typer.Option(
+            "--shard-mb",
+            min=0.001,
+            help="With -o DIR/: input megabytes per shard (one pair of part files each; "
+            "a larger file is a shard of its own).",
+        ),
+    ] = 64.0,
+    rules: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--rules",
+            help="A directory of rule files; a file there replaces the bundled file of the "
+            "same outlet. May be given more than once.",
+        ),
+    ] = None,
+    outlet: Annotated[
+        str | None, typer.Option(help="Use this outlet's rules for every document.")
+    ] = None,
+    summary: Annotated[
+        bool,
+        typer.Option(
+            "--summary",
+            help="Print a full summary (rejects by reason, rule hits per outlet) instead of "
+            "one line.",
+        ),
+    ] = False,
+    signals: Annotated[
+        bool,
+        typer.Option(
+            "--signals/--no-signals",
+            help="Measure each article's language and quality signals (--no-signals: "
+            "leave them null, for speed).",
+        ),
+    ] = True,
+    dedup_after: Annotated[
+        bool,
+        typer.Option(
+            "--dedup",
+            help="Then mark duplicates and stories in the output, as `cleaner dedup` does "
+            "(needs -o FILE).",
+        ),
+    ] = False,
+    quality: Annotated[
+        bool,
+        typer.Option(
+            "--quality",
+            help="Send articles that fail FineWeb-2's Indonesian quality thresholds (or are "
+            "not Indonesian) to the rejects as low_quality, naming the signal.",
+        ),
+    ] = False,
+) -> None:
+    """Clean INPUTs into article records, one JSON object per line."""
+    if not inputs:
+        if sys.stdin.isatty():
+            raise CleanerError("no input given (name files or directories, or - for stdin)")
+        inputs = [STDIN]
+    check_inputs(inputs)
+    if quality and not signals:
+        raise CleanerError("--quality filters on the signals: it cannot go with --no-signals")
+    config = CleanerConfig(
+        rules_dirs=tuple(rules or ()),
+        outlet=outlet,
+        read=ReadConfig(format=input_format, max_unit_bytes=max_bytes),
+        signals=signals,
+        quality=QualityConfig(enabled=quality),
+    )
+    workers = workers or default_workers()
+    output = Path(output_arg) if output_arg not in (None, "-") else None
+    sharded = output is not None and (output_arg.endswith("/") or output.is_dir())  # type: ignore[union-attr]
+    if engine == "dask" and not sharded:
+        raise CleanerError("--engine dask writes part files: give -o a directory (-o out/)")
+    if resume and not sharded:
+        raise CleanerError("--resume needs -o DIR/: only sharded output can be resumed")
+    if scheduler and engine != "dask":
+        raise CleanerError("--scheduler goes with --engine dask")
+    if dedup_after and (output is None or sharded):
+        raise CleanerError(
+            "--dedup reads the output twice: give -o a file (-o out.jsonl), or run "
+            "`cleaner dedup DIR/ -o FILE` after a sharded run"
+        )
+    try:
+        if sharded:
+            assert output is not None
+            stats = _clean_sharded(
+                inputs, config, output, engine, workers, scheduler, resume, quiet, shard_mb
+            )
+        else:
+            stats = _clean_stream(inputs, config, output, rejects, workers, quiet)
+    except BrokenPipeError:
+        # The reader of our output went away (`cleaner clean … | head`): stop quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise typer.Exit(0) from None
+    except KeyboardInterrupt:
+        what = (
+            "finished shards are kept, --resume redoes the rest"
+            if sharded
+            else "no output file was written"
+        )
+        err(f"cleaner: interrupted; {what}")
+        raise typer.Exit(130) from None
+    rulebook = load_rulebook(config.rules_dirs)
+    err(stats.render(rulebook) if summary else stats.one_line())
+    if dedup_after:
+        from cleaner.corpus.dedup import DedupConfig, dedup
+
+        assert output is not None
+        err(dedup_line(dedup(output, output, DedupConfig(), workers=workers)))
+    if stats_file is not None:
+        stats_file.parent.mkdir(parents=True, exist_ok=True)
+        stats_file.write_text(
+            json.dumps(stats.to_dict(rulebook), ensure_ascii=False, indent=2) + "\n",
+            encoding="utf-8",
+        )
+    if fail_on_reject and stats.rejected:
+        raise typer.Exit(1)
+
+
+def _progress(quiet: bool, unit: str) -> Any:
+    """A progress bar on standard error when it is a terminal, else nothing."""
+    if quiet or not sys.stderr.isatty():
+        return nullcontext(None)
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()]
+    if unit == "docs":
+        columns = [
+            TextColumn("{task.completed:,.0f} docs"),
+            TextColumn("{task.fields[mb]:,.1f} MB"),
+            TextColumn("{task.fields[rate]:,.0f} docs/s"),
+            TextColumn("{task.fields[rejects]:,} rejects"),
+        ]
+    return Progress(*columns, TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+
+
+def _clean_stream(
+    inputs: list[str],
+    config: CleanerConfig,
+    output: Path | None,
+    rejects: Path | None,
+    workers: int,
+    quiet: bool,
+) -> RunStats:
+    """Clean into one output stream (a file or standard output), with a progress line."""
+
+    def show(reject: Reject) -> None:
+        err(f"rejected: {reject.source}: {reject.reason}: {reject.detail}")
+
+    with _progress(quiet, "docs") as bar:
+        on_progress = None
+        if bar is not None:
+            task = bar.add_task("", total=None, mb=0.0, rate=0.0, rejects=0)
+
+            def on_progress(p: RunProgress) -> None:
+                rate = p.units / max(p.elapsed, 1e-9)
+                bar.update(task, completed=p.units, mb=p.bytes / 1e6, rate=rate, rejects=p.rejects)
+
+        return clean_to_stream(
+            inputs,
+            config,
+            output,
+            rejects,
+            workers=workers,
+            on_reject=show,
+            on_progress=on_progress,
+        )
+
+
+def _clean_sharded(
+    inputs: list[str],
+    config: CleanerConfig,
+    out_dir: Path,
+    engine: Engine,
+    workers: int,
+    scheduler: str | None,
+    resume: bool,
+    quiet: bool,
+    shard_mb: float,
+) -> RunStats:
+    """Clean into part files in ``out_dir``, shard by shard, with a progress bar."""
+    with _progress(quiet, "shards") as bar:
+        task = bar.add_task("shards", total=None) if bar else None
+
+        def planned(done: int, total: int) -> None:
+            if resume:
+                err(f"resuming: {done} of {total} shards already done")
+            if bar is not None:
+                bar.update(task, total=total - done)
+
+        return clean_to_directory(
+            inputs,
+            config,
+            out_dir,
+            workers=workers,
+            resume=resume,
+            shard_bytes=int(shard_mb * 1024 * 1024),
+            engine=engine,
+            scheduler=scheduler,
+            on_plan=planned,
+            on_shard=(lambda: bar.advance(task)) if bar is not None else None,
+        )

@@ -1,0 +1,114 @@
+"""``cleaner dedup`` and ``cleaner report``: commands on a finished run's articles
+(:mod:`cleaner.corpus`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cleaner.cli.app import app, dedup_line, err, expected_errors
+from cleaner.engines.local import default_workers
+from cleaner.engines.run import Engine
+from cleaner.errors import CleanerError
+from cleaner.io.articles import corpus_files
+from cleaner.io.sinks import rejects_path_for
+
+
+@app.command()
+@expected_errors
+def dedup(
+    source: Annotated[
+        Path,
+        typer.Argument(
+            help="Articles as `cleaner clean` wrote them: a JSONL file, or -o DIR/'s directory "
+            "(its part files, in shard order)."
+        ),
+    ],
+    output_arg: Annotated[
+        str | None, typer.Option("--output", "-o", help="Output file (default: stdout).")
+    ] = None,
+    drop_duplicates: Annotated[
+        bool,
+        typer.Option(
+            "--drop-duplicates",
+            help="Write only the article each duplicate cluster keeps (the earliest "
+            "published, then the first in the input).",
+        ),
+    ] = False,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Processes for the signatures (default: every core); the output is the same "
+            "for any number.",
+        ),
+    ] = None,
+    engine: Annotated[
+        Engine,
+        typer.Option(help="Where the signatures are computed: here, or on Dask."),
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="With --engine dask: the scheduler's address (default: a local cluster)."
+        ),
+    ] = None,
+) -> None:
+    """Mark duplicates (duplicate_of) and syndicated stories (cluster_id) in SOURCE, into
+    one file."""
+    from cleaner.corpus.dedup import DedupConfig
+    from cleaner.corpus.dedup import dedup as run_dedup
+
+    if scheduler and engine != "dask":
+        raise CleanerError("--scheduler goes with --engine dask")
+    output = Path(output_arg) if output_arg not in (None, "-") else None
+    stats = run_dedup(
+        source,
+        output,
+        DedupConfig(),
+        drop=drop_duplicates,
+        workers=workers or default_workers(),
+        dask=engine == "dask",
+        scheduler=scheduler,
+    )
+    err(dedup_line(stats))
+
+
+@app.command()
+@expected_errors
+def report(
+    articles: Annotated[
+        Path,
+        typer.Argument(
+            help="Articles as `cleaner clean` wrote them: a file, or -o DIR/'s directory."
+        ),
+    ],
+    rejects: Annotated[
+        Path | None,
+        typer.Option(help="Its rejects (default: the files beside it, as `clean -o` names them)."),
+    ] = None,
+    html_out: Annotated[
+        Path | None,
+        typer.Option("--html", help="Also write the report as one self-contained HTML page."),
+    ] = None,
+) -> None:
+    """Summarize a cleaned corpus (a file, or the directory of a sharded run): outlets,
+    months, languages, rejects, rules, duplicates."""
+    from cleaner.corpus.report import render_html, render_text, summarize
+
+    files = corpus_files(articles)
+    if rejects is not None:
+        if not rejects.is_file():
+            raise CleanerError(f"no such file: {rejects}")
+        rejects_files = [rejects]
+    else:
+        rejects_files = [r for r in map(rejects_path_for, files) if r.exists()]
+    summary = summarize(files, rejects_files)
+    typer.echo(render_text(summary))
+    if html_out is not None:
+        html_out.parent.mkdir(parents=True, exist_ok=True)
+        page = render_html(summary, f"cleaner report: {articles.name}")
+        html_out.write_text(page, encoding="utf-8")

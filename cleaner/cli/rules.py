@@ -1,0 +1,163 @@
+"""``cleaner rules``: list, check, write and test rule files (:mod:`cleaner.authoring`)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from cleaner.cli.app import FixturesDir, RulesDirs, app, err, expected_errors
+from cleaner.config import CleanerConfig
+from cleaner.errors import CleanerError
+from cleaner.pipeline import Cleaner
+from cleaner.rules.load import bundled_rules_dir, load_rulebook
+from cleaner.rules.schema import GENERIC
+
+rules_app = typer.Typer(
+    help="Write and check rule files: list, check, new, test.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(rules_app, name="rules")
+
+
+@rules_app.command("list")
+@expected_errors
+def rules_list(
+    rules: RulesDirs = None,
+    fixtures: FixturesDir = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON for tools.")] = False,
+) -> None:
+    """Every outlet with its domains, rule count, fixture count and rule file."""
+    from cleaner.authoring.catalog import list_outlets
+    from cleaner.authoring.explain import shown_path
+
+    rows = list_outlets(load_rulebook(rules or ()), fixtures)
+    if as_json:
+        typer.echo(
+            json.dumps(
+                [
+                    {
+                        "outlet": r.outlet,
+                        "name": r.name,
+                        "domains": list(r.domains),
+                        "rules": r.rules,
+                        "fixtures": r.fixtures,
+                        "file": shown_path(r.path),
+                        "bundled": r.bundled,
+                    }
+                    for r in rows
+                ],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    typer.echo(f"{'outlet':<16} {'rules':>5} {'fixtures':>8}  {'file':<28} domains")
+    for r in rows:
+        where = shown_path(r.path) + ("" if r.bundled else " (yours)")
+        domains = ", ".join(r.domains) or "(every document)"
+        typer.echo(f"{r.outlet:<16} {r.rules:>5} {r.fixtures:>8}  {where:<28} {domains}")
+
+
+@rules_app.command("check")
+@expected_errors
+def rules_check(
+    directory: Annotated[
+        Path | None,
+        typer.Argument(help="The rule files to check (default: the bundled rules)."),
+    ] = None,
+    fixtures: FixturesDir = None,
+) -> None:
+    """Validate rule files: schema, patterns, duplicate ids, domains claimed twice, and
+    rules that no fixture ever triggers. Prints each problem as file:line: message."""
+    from cleaner.authoring.check import check_rules
+    from cleaner.authoring.explain import shown_path
+
+    directory = directory or bundled_rules_dir()
+    if not directory.is_dir():
+        raise CleanerError(f"not a directory: {directory}")
+    problems = check_rules(directory, fixtures)
+    for problem in problems:
+        where = shown_path(problem.file) + (f":{problem.line}" if problem.line else "")
+        typer.echo(f"{where}: {problem.message}")
+    if problems:
+        err(f"{len(problems)} problem{'s' if len(problems) != 1 else ''}")
+        raise typer.Exit(1)
+    err(f"{shown_path(directory)}: no problems")
+
+
+@rules_app.command("new")
+@expected_errors
+def rules_new(
+    name: Annotated[str, typer.Argument(help="The outlet's id: lower case, e.g. kabarcontoh.")],
+    domain: Annotated[
+        list[str], typer.Option("--domain", help="A domain of the outlet (repeatable).")
+    ],
+    sample: Annotated[
+        Path | None,
+        typer.Option(
+            "--from",
+            help="A saved page of the outlet: proposes rules from what the generic rules "
+            "remove in it, marked REVIEW, and becomes the first fixture.",
+        ),
+    ] = None,
+    rules_dir: Annotated[Path, typer.Option("--dir", help="Where to write the rule file.")] = Path(
+        "rules"
+    ),
+    fixtures: FixturesDir = None,
+) -> None:
+    """Write a commented rule file for a new outlet, and a fixture to test it with."""
+    from cleaner.authoring.catalog import fixtures_dir_for
+    from cleaner.authoring.explain import shown_path
+    from cleaner.authoring.new import scaffold
+
+    if sample is not None and not sample.is_file():
+        raise CleanerError(f"no such file: {sample}")
+    written = scaffold(name, domain, rules_dir, fixtures or fixtures_dir_for(rules_dir), sample)
+    for path in written:
+        typer.echo(f"wrote {shown_path(path)}")
+    flag = "" if rules_dir.resolve() == bundled_rules_dir().resolve() else f" --rules {rules_dir}"
+    typer.echo(
+        "next: read the REVIEW lines, then\n"
+        f"  cleaner explain {shown_path(written[-1])}{flag} --outlet {name}\n"
+        f"  cleaner rules test {name}{flag} --update   # writes the expected record: read it\n"
+        f"  cleaner rules test {name}{flag}"
+    )
+
+
+@rules_app.command("test")
+@expected_errors
+def rules_test(
+    name: Annotated[str | None, typer.Argument(help="One outlet (default: every outlet).")] = None,
+    rules: RulesDirs = None,
+    fixtures: FixturesDir = None,
+    update: Annotated[
+        bool,
+        typer.Option(
+            "--update", help="Write the expected records from the current output (then read them)."
+        ),
+    ] = False,
+) -> None:
+    """Run the fixtures: each input must become exactly its expected record."""
+    from cleaner.authoring.catalog import fixture_dirs
+    from cleaner.authoring.explain import shown_path
+    from cleaner.authoring.fixtures import run_fixtures
+
+    cleaner = Cleaner(CleanerConfig(rules_dirs=tuple(rules or ())))
+    if name is not None and name not in cleaner.rulebook.outlets and name != GENERIC:
+        raise CleanerError(f"unknown outlet {name!r}; see `cleaner rules list`")
+    results = run_fixtures(cleaner, fixture_dirs(cleaner.rulebook, fixtures), name, update)
+    if not results:
+        raise CleanerError(f"no fixtures for {name or 'any outlet'}")
+    failed = [r for r in results if not r.passed]
+    for result in results:
+        status = "updated" if result.updated else "ok" if result.passed else "FAIL"
+        typer.echo(f"{status:<8} {shown_path(result.case.input)}")
+        if not result.passed:
+            typer.echo(result.diff)
+    err(f"{len(results) - len(failed)} of {len(results)} fixtures pass")
+    if failed:
+        raise typer.Exit(1)

@@ -1,0 +1,105 @@
+"""The Dask engine: the same shards, cleaned on a Dask cluster.
+
+Inputs are split into shards by file (:func:`cleaner.engines.shards.plan_shards`); a ``dask.bag``
+with one partition per shard maps :func:`cleaner.engines.shards.clean_shard` over them on a
+``dask.distributed`` cluster: the one at ``scheduler`` when given, else a
+``LocalCluster`` of worker processes on this machine. Each shard writes its own part
+files and completion marker in the output directory, exactly as the local engine does,
+so the two give the same files, and ``--resume`` works across both.
+
+The workers need the ``cleaner`` package (``pip install 'cleaner[dask]'``) and must see
+the input and output paths (a shared file system).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from cleaner.config import CleanerConfig
+from cleaner.engines.shards import Shard, clean_shard
+from cleaner.errors import CleanerError
+
+_CONFIGS: dict[str, CleanerConfig] = {}
+
+
+def _task(shard: Shard, config_json: str, out_dir: str) -> dict[str, Any]:
+    """What a Dask worker runs for one shard."""
+    config = _CONFIGS.get(config_json)
+    if config is None:
+        config = _CONFIGS.setdefault(config_json, CleanerConfig.model_validate_json(config_json))
+    return clean_shard(shard, config, Path(out_dir))
+
+
+@contextmanager
+def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
+    """A client of the cluster at ``scheduler``, else of a ``LocalCluster`` of ``workers``
+    processes; closed (with the local cluster) on leaving."""
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        raise CleanerError("the Dask engine needs Dask: pip install 'cleaner[dask]'") from None
+    cluster: Any = None
+    try:
+        if scheduler:
+            client = Client(scheduler, timeout="30s")
+        else:
+            cluster = LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+            )
+            client = Client(cluster)
+    except OSError as exc:
+        raise CleanerError(f"cannot reach the Dask scheduler {scheduler}: {exc}") from None
+    try:
+        yield client
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def on_client(
+    client: Any, func: Callable[[list[T]], list[R]]
+) -> Callable[[list[T]], Callable[[], list[R]]]:
+    """:func:`cleaner.engines.local.ordered_map`'s ``submit`` for a Dask client."""
+    return lambda batch: client.submit(func, batch, pure=False).result
+
+
+def run_dask(
+    shards: list[Shard],
+    config: CleanerConfig,
+    out_dir: Path,
+    *,
+    scheduler: str | None = None,
+    workers: int = 1,
+    on_done: Callable[[dict[str, Any]], None] | None = None,
+) -> list[dict[str, Any]]:
+    """Clean ``shards`` on Dask; returns each shard's stats, in shard order."""
+    if not shards:
+        return []
+    with dask_client(scheduler, workers) as client:
+        import dask.bag as db
+        from dask.distributed import as_completed
+
+        bag = db.from_sequence(shards, npartitions=len(shards)).map(
+            _task, config.model_dump_json(), str(out_dir)
+        )
+        futures = client.compute(bag.to_delayed())
+        results: dict[int, list[dict[str, Any]]] = {}
+        index = {future.key: i for i, future in enumerate(futures)}
+        for future in as_completed(futures):
+            stats = future.result()
+            results[index[future.key]] = stats
+            for shard_stats in stats:
+                if on_done is not None:
+                    on_done(shard_stats)
+        return [s for i in range(len(futures)) for s in results[i]]

@@ -1,0 +1,354 @@
+"""Rule files compiled: what the pipeline applies.
+
+Every pattern is compiled once, when the rules are loaded. All of a file's line
+patterns also go into one :class:`~cleaner.rules.patterns.LineMatcher`, so each
+document is scanned about once per file, not once per pattern and line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from cleaner.errors import RuleFileError
+from cleaner.rules.patterns import (
+    Finder,
+    LineMatcher,
+    Pattern,
+    PatternError,
+    PatternSet,
+    Prefilter,
+    anchored_at_end,
+    compile_pattern,
+    document_pattern,
+)
+from cleaner.rules.schema import (
+    SECTIONS,
+    DropLine,
+    HeuristicName,
+    LineClass,
+    RuleFile,
+    RuleSections,
+    StripRule,
+    _Rule,
+)
+from cleaner.text.html import HtmlOptions
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a rule was written, for reports and ``cleaner explain``."""
+
+    file: str
+    line: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    first: int | None = None
+    last: int | None = None
+    after_leading: tuple[LineClass, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledLine:
+    """A rule that is one pattern over a line: a drop_lines or a strip rule.
+
+    ``slot`` is the pattern's index in the file's :class:`PatternSet`.
+    """
+
+    id: str
+    origin: Origin
+    window: Window
+    pattern: Pattern
+    slot: int
+    locator: Finder | None = None
+    """For an inline span: the pattern as searched over a whole document, to find the
+    lines it occurs in (``None``: look at every line)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledBlock:
+    id: str
+    origin: Origin
+    window: Window
+    start_slot: int
+    end_slot: int | None
+    include_end: bool
+    to_end: bool
+    run_of: tuple[LineClass, ...]
+    min_run: int
+    max_run: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledField:
+    id: str
+    origin: Origin
+    window: Window
+    pattern: Pattern
+    slot: int
+    repeat: bool
+    fallback: bool
+    relative_to: str | None
+    offset: int
+    names: frozenset[str] = frozenset()
+    """The fields the pattern captures (its named groups)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledHeuristic:
+    id: str
+    origin: Origin
+    name: HeuristicName
+    pattern: Pattern | None = None
+    document_filter: Prefilter | None = None
+    """``pattern`` in multi-line mode: whether it may occur anywhere in a document."""
+    locator: Finder | None = None
+    """``pattern`` as searched over a whole document, to find the lines it occurs in."""
+
+
+CompiledRule = CompiledBlock | CompiledLine | CompiledField | CompiledHeuristic
+
+
+@dataclass(frozen=True)
+class CompiledVersion:
+    valid_from: date | None
+    valid_until: date | None
+    rules: OutletRules
+
+    def covers(self, day: date | None) -> bool:
+        """Whether an article of ``day`` uses this version; an unknown day uses them all."""
+        if day is None:
+            return True
+        return (self.valid_from or date.min) <= day <= (self.valid_until or date.max)
+
+
+@dataclass(frozen=True)
+class OutletRules:
+    """One rule file, compiled. ``outlet`` is the file's stem."""
+
+    outlet: str
+    name: str
+    path: Path
+    domains: tuple[str, ...]
+    fingerprints: tuple[str, ...]
+    min_fingerprints: int
+    max_line_chars: int | None
+    drop_blocks: tuple[CompiledBlock, ...]
+    drop_lines: tuple[CompiledLine, ...]
+    inline_spans: tuple[CompiledLine, ...]
+    fields: tuple[CompiledField, ...]
+    strip_prefixes: tuple[CompiledLine, ...]
+    strip_suffixes: tuple[CompiledLine, ...]
+    heuristics: tuple[CompiledHeuristic, ...]
+    lines: LineMatcher
+    """Every line pattern of the file (see the ``slot`` fields), matched together."""
+    span_set: PatternSet
+    """The inline span patterns, searched in one pass (``slot`` is the index here)."""
+    span_document_set: Prefilter
+    """The same, in multi-line mode: which spans may occur anywhere in a document."""
+    html: HtmlOptions | None = None
+    versions: tuple[CompiledVersion, ...] = ()
+    bundled: bool = True
+
+    def compiled_rules(self) -> Iterator[CompiledRule]:
+        """Every rule of the file, its versions' included, in the order they run."""
+        for section in SECTIONS:
+            yield from getattr(self, section)
+        for version in self.versions:
+            yield from version.rules.compiled_rules()
+
+    @cached_property
+    def rule_count(self) -> int:
+        return sum(1 for _ in self.compiled_rules())
+
+
+def compile_rules(
+    spec: RuleFile, path: Path, lines: dict[tuple[Any, ...], int], *, bundled: bool
+) -> OutletRules:
+    """Compile one validated rule file; ``lines`` maps places in the file to their line
+    numbers (for reports and ``cleaner explain``)."""
+    outlet = path.stem
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", outlet):
+        raise RuleFileError(
+            str(path), None, "file name must be a lower-case outlet id (a-z, 0-9, -, _)"
+        )
+    try:
+        versions = tuple(
+            CompiledVersion(
+                version.valid_from,
+                version.valid_until,
+                _compile_sections(version, spec, path, lines, ("versions", i), bundled),
+            )
+            for i, version in enumerate(spec.versions)
+        )
+        return _compile_sections(spec, spec, path, lines, (), bundled, versions)
+    except PatternError as exc:
+        raise RuleFileError(str(path), None, str(exc)) from None
+
+
+def _compile_sections(
+    sections: RuleSections,
+    spec: RuleFile,
+    path: Path,
+    lines: dict[tuple[Any, ...], int],
+    where: tuple[Any, ...],
+    bundled: bool,
+    versions: tuple[CompiledVersion, ...] = (),
+) -> OutletRules:
+    """One set of sections (the file's own, or a version's) as the pipeline uses it."""
+    outlet = path.stem
+    slots: list[str] = []
+
+    def slot(pattern: str) -> int:
+        slots.append(pattern)
+        return len(slots) - 1
+
+    def origin(section: str, index: int) -> Origin:
+        return Origin(str(path), lines.get((*where, section, index)))
+
+    def window(rule: _Rule) -> Window:
+        return Window(rule.within, rule.within_last, tuple(rule.after_leading))
+
+    def rid(rule_id: str) -> str:
+        return f"{outlet}/{rule_id}"
+
+    def line_rule(
+        section: str, i: int, rule: DropLine | StripRule, *, to_end: bool = False
+    ) -> CompiledLine:
+        pattern = anchored_at_end(rule.pattern) if to_end else rule.pattern
+        return CompiledLine(
+            rid(rule.id),
+            origin(section, i),
+            window(rule),
+            compile_pattern(pattern),
+            slot(f".*{pattern}" if to_end else pattern),
+        )
+
+    drop_blocks = tuple(
+        CompiledBlock(
+            id=rid(b.id),
+            origin=origin("drop_blocks", i),
+            window=window(b),
+            start_slot=slot(b.start),
+            end_slot=slot(b.end) if b.end is not None else None,
+            include_end=b.include_end,
+            to_end=b.to_end,
+            run_of=tuple(b.run_of or ()),
+            min_run=b.min_run,
+            max_run=b.max_run,
+        )
+        for i, b in enumerate(sections.drop_blocks)
+    )
+    drop_lines = tuple(line_rule("drop_lines", i, r) for i, r in enumerate(sections.drop_lines))
+    prefixes = tuple(
+        line_rule("strip_prefixes", i, r) for i, r in enumerate(sections.strip_prefixes)
+    )
+    suffixes = tuple(
+        line_rule("strip_suffixes", i, r, to_end=True)
+        for i, r in enumerate(sections.strip_suffixes)
+    )
+    fields = tuple(
+        CompiledField(
+            id=rid(f.id),
+            origin=origin("fields", i),
+            window=window(f),
+            pattern=compile_pattern(f.pattern),
+            slot=slot(f.pattern),
+            repeat=f.repeat,
+            fallback=f.fallback,
+            relative_to=rid(f.relative_to) if f.relative_to else None,
+            offset=f.offset or 0,
+            names=frozenset(compile_pattern(f.pattern).groupindex),
+        )
+        for i, f in enumerate(sections.fields)
+    )
+    spans = tuple(
+        CompiledLine(
+            rid(r.id),
+            origin("inline_spans", i),
+            window(r),
+            compile_pattern(r.pattern),
+            i,
+            document_pattern(r.pattern),
+        )
+        for i, r in enumerate(sections.inline_spans)
+    )
+    return OutletRules(
+        outlet=outlet,
+        name=spec.name,
+        path=path,
+        domains=tuple(spec.domains) if not where else (),
+        fingerprints=tuple(spec.fingerprints) if not where else (),
+        min_fingerprints=spec.min_fingerprints,
+        max_line_chars=spec.max_line_chars,
+        drop_blocks=drop_blocks,
+        drop_lines=drop_lines,
+        inline_spans=spans,
+        fields=fields,
+        strip_prefixes=prefixes,
+        strip_suffixes=suffixes,
+        heuristics=tuple(
+            CompiledHeuristic(
+                rid(h.id),
+                origin("heuristics", i),
+                h.id,
+                compile_pattern(h.pattern) if h.pattern else None,
+                Prefilter([f"(?m){h.pattern}"]) if h.pattern else None,
+                document_pattern(h.pattern) if h.pattern else None,
+            )
+            for i, h in enumerate(sections.heuristics)
+        ),
+        lines=LineMatcher(slots),
+        span_set=PatternSet([r.pattern for r in sections.inline_spans], anchored=False),
+        span_document_set=Prefilter([f"(?m){r.pattern}" for r in sections.inline_spans]),
+        html=spec.html if not where else None,
+        versions=versions,
+        bundled=bundled,
+    )
+
+
+@dataclass(frozen=True)
+class Rulebook:
+    """Every outlet's rules plus the generic ones, as the pipeline uses them."""
+
+    outlets: dict[str, OutletRules]
+    generic: OutletRules
+    domain_index: dict[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def fingerprints(self) -> tuple[Prefilter, tuple[tuple[OutletRules, str], ...]]:
+        """Every outlet's fingerprints in one set (searched in multi-line mode), and
+        for each index the outlet and the pattern as written."""
+        owners = tuple((rules, p) for rules in self.outlets.values() for p in rules.fingerprints)
+        return Prefilter([f"(?m){p}" for _, p in owners]), owners
+
+    @cached_property
+    def origins(self) -> dict[str, Origin]:
+        """Where every rule id is written (file and line)."""
+        return {
+            rule.id: rule.origin
+            for rules in [*self.outlets.values(), self.generic]
+            for rule in rules.compiled_rules()
+        }
+
+    def html_options(self, outlet: OutletRules | None) -> HtmlOptions:
+        """The trafilatura settings for a page of ``outlet`` (or of no known outlet)."""
+        return (self.generic.html or HtmlOptions()).merged(outlet.html if outlet else None)
+
+    def for_domain(self, host: str) -> OutletRules | None:
+        """The outlet whose domain is ``host`` or its closest parent domain."""
+        host = host.lower().rstrip(".")
+        host = host.removeprefix("www.")
+        parts = host.split(".")
+        for i in range(len(parts) - 1):
+            outlet = self.domain_index.get(".".join(parts[i:]))
+            if outlet is not None:
+                return self.outlets[outlet]
+        return None

@@ -1,0 +1,181 @@
+"""Heuristics: mechanisms the rule files can name but not express as one regular
+expression.
+
+They are listed under ``heuristics:`` in a rule file, by name, so that rule files stay
+the place where behaviour is switched on and tuned. Each drops lines by what the
+document says about itself (a line that repeats the title), by the shape of the lines
+around them (a list of related headlines with their dates, in the spirit of jusText's
+context-sensitive classification), or cuts boilerplate out of a line whose extent no
+regular expression can find (a related headline inside a collapsed page).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable
+from typing import get_args
+
+from cleaner.rules.compile import CompiledHeuristic
+from cleaner.rules.document import Cleaned, Line
+from cleaner.rules.lines import SMALL_WORDS, is_dated_words, is_sentence, is_title_cased, word_core
+from cleaner.rules.schema import HeuristicName
+
+_FOLD = re.compile(r"\W+")
+
+
+def _fold(text: str) -> str:
+    return _FOLD.sub(" ", text).strip().casefold()
+
+
+def title_echo(doc: Cleaned, rule: CompiledHeuristic) -> None:
+    """Remove lines that repeat the title, whole or cut short with an ellipsis.
+
+    Pages often print the title twice (in a breadcrumb, or truncated above the photo:
+    ``Meski Sekutu Rusia,...``). Once the title is a field, those copies are noise.
+    """
+    title = doc.fields["title"].value if "title" in doc.fields else doc.known.get("title")
+    if not title:
+        return
+    folded_title = _fold(title)
+    head = folded_title.split(" ", 1)[0]
+    for line in doc.kept:
+        text = line.text
+        if len(text) > 2 * len(title) + 10:
+            continue  # a paragraph, not a copy of the title
+        if text.endswith(("...", "…")):
+            stem = _fold(text.rstrip(".… "))
+            if (len(stem) >= 8 and folded_title.startswith(stem)) or stem == folded_title:
+                doc.remove(line, rule.id)
+        elif head in text.casefold() and _fold(text) == folded_title:
+            doc.remove(line, rule.id)
+
+
+def _shape(text: str) -> tuple[bool, bool]:
+    """``(list-like, dated)`` for one line: a list item's shape (dated, Title Cased, or
+    a word or two) and not a sentence; and whether it carries a date.
+
+    The cheap tests go first: most lines of an article are longer than any list item,
+    or end in a full stop, which rules out Title Case at once; the stopword count only
+    runs on what is left.
+    """
+    if len(text) > 250:  # longer than any headline, dated item or one-word line
+        return False, False
+    words = text.split()
+    dated = is_dated_words(text, words)
+    if len(words) <= 2:
+        return True, dated  # too short to be a sentence
+    if not (dated or is_title_cased(text)):
+        return False, False
+    return not is_sentence(text), dated
+
+
+def link_lists(doc: Cleaned, rule: CompiledHeuristic) -> None:
+    """Remove lists of related or latest stories: runs of three or more headline-shaped
+    or dated lines holding at least two dates, wherever they sit.
+
+    A line alone is never judged by its shape: a short quote (“Tidak.”) or a subheading
+    between paragraphs stays. A run qualifies only by the dates in it, which a list of
+    stories has and an article's own subheadings do not. Once the lists are gone, a
+    lone paragraph or two stranded between two removed lists, much smaller than the
+    body, is the teaser of another story and goes too.
+    """
+    kept = doc.kept
+    shapes = [_shape(line.text) for line in kept]
+    runs: list[tuple[int, int]] = []
+    i = 0
+    while i < len(kept):
+        if not shapes[i][0]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(kept) and shapes[j + 1][0]:
+            j += 1
+        dated = sum(1 for k in range(i, j + 1) if shapes[k][1])
+        if j - i + 1 >= 3 and dated >= 2:
+            runs.append((i, j))
+        i = j + 1
+    if not runs:
+        return
+    for start, end in runs:
+        for line in kept[start : end + 1]:
+            doc.remove(line, rule.id)
+    segments = [(a[1] + 1, b[0] - 1) for a, b in itertools.pairwise(runs)]
+    body = max(
+        (
+            _chars(kept, a, b)
+            for a, b in [(0, runs[0][0] - 1), *segments, (runs[-1][1] + 1, len(kept) - 1)]
+        ),
+        default=0,
+    )
+    for a, b in segments:
+        if 0 < b - a + 1 <= 2 and _chars(kept, a, b) * 3 < body:
+            for line in kept[a : b + 1]:
+                doc.remove(line, rule.id)
+
+
+def _chars(lines: list[Line], first: int, last: int) -> int:
+    return sum(len(line.text) for line in lines[first : last + 1])
+
+
+# --- related headlines inside a line -----------------------------------------------------
+
+
+def inline_related_links(doc: Cleaned, rule: CompiledHeuristic) -> None:
+    """Cut ``<marker> <Headline In Title Case>`` out of the middle of a line.
+
+    A page collapsed into one line leaves ``... di Google Play. Baca Juga : Nggak Cuma
+    Sibuk Bermedsos, Warganet Doyan Jajan Aplikasi di Google Play Fintech (teknologi
+    finansial) memiliki ...``. The marker is the rule's ``pattern``; the headline runs
+    over capitalised words (and the small words headlines keep in lower case) and ends
+    at ``?`` or ``!``, or where a capitalised word is followed by an ordinary lower-case
+    word, which starts the next sentence. When no end is found within 25 words, nothing
+    is cut.
+    """
+    if rule.pattern is None:
+        return
+    view = doc.view()
+    if rule.document_filter is not None and not rule.document_filter.candidates(view.data):
+        return
+    lines = view.lines_matching(rule.locator) if rule.locator is not None else doc.kept
+    for line in lines:
+        if line.removed_by is not None:
+            continue
+        pos = 0
+        while line.removed_by is None and (m := rule.pattern.search(line.text, pos)):
+            end = _headline_end(line.text, m.end())
+            if end is None:
+                pos = m.end()
+                continue
+            doc.cut(line, m.start(), end, rule.id)
+            pos = m.start()
+
+
+def _headline_end(text: str, start: int) -> int | None:
+    """Where a Title-Case headline beginning at ``start`` ends, or ``None``."""
+    spans = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", text[start:])]
+    for n, (a, b) in enumerate(spans[:26]):
+        word = text[a:b]
+        core = word_core(word)
+        if not core:
+            continue
+        lower = core.lower()
+        if not (core[0].isupper() or core[0].isdigit() or lower in SMALL_WORDS):
+            return spans[n - 1][1] if n >= 2 else None  # a lower-case word: no headline here
+        if n >= 2 and core[0].isupper() and n + 1 < len(spans):
+            following = word_core(text[spans[n + 1][0] : spans[n + 1][1]])
+            if following and following[0].islower() and following.lower() not in SMALL_WORDS:
+                return a  # "Fintech (teknologi": the next sentence starts here
+        if word.endswith(("?", "!")) and n >= 1:
+            return b
+    return None
+
+
+Heuristic = Callable[[Cleaned, CompiledHeuristic], None]
+
+HEURISTICS: dict[HeuristicName, Heuristic] = {
+    "title-echo": title_echo,
+    "link-lists": link_lists,
+    "inline-related-links": inline_related_links,
+}
+assert tuple(HEURISTICS) == get_args(HeuristicName)

@@ -1,0 +1,246 @@
+"""Stage 1b, for HTML: the page decoded, parsed, and its main text, one paragraph a line.
+
+trafilatura finds the main content. Its text output keeps the source's raw whitespace
+inside elements (a list item spread over three lines of HTML comes out as three lines),
+so the extracted XML body is walked here instead: every block (paragraph, heading, list
+item, quote, table row) and every ``<br>`` ends a line, and white space inside a line is
+collapsed. The lines then go through the same rules as a text dump. What the page says
+about itself (title, date, authors) is read by :mod:`cleaner.text.page`.
+
+:class:`HtmlOptions` are the extraction's settings; a rule file's ``html:`` section is
+one of them (an outlet's on top of the generic file's).
+"""
+
+from __future__ import annotations
+
+import codecs
+import copy
+import functools
+import re
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from cleaner.text.normalize import decode
+
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
+# WHATWG: pages labelled Latin-1 or ASCII are decoded as Windows-1252.
+_AS_CP1252 = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "l1", "us-ascii", "ascii"}
+
+
+def _codec(label: str | None) -> str | None:
+    if not label:
+        return None
+    label = label.strip().lower()
+    if label in _AS_CP1252:
+        return "cp1252"
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def decode_html(data: bytes | str, charset: str | None = None) -> tuple[str, str]:
+    """The page as text, and the encoding used: a byte-order mark, then the charset the
+    HTTP header or a ``<meta>`` tag declares, then the same guesses as for text."""
+    if isinstance(data, str):
+        return data, "unicode"
+    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return decode(data)
+    declared = _codec(charset)
+    if declared is None and (m := _META_CHARSET.search(data[:4096])):
+        declared = _codec(m.group(1).decode("ascii"))
+    if declared is not None:
+        try:
+            return data.decode(declared), declared
+        except (UnicodeDecodeError, LookupError):
+            pass  # a wrong declaration is common; fall back to looking at the bytes
+    return decode(data)
+
+
+def _valid_xpath(xpath: str) -> str:
+    from lxml.etree import XPath, XPathSyntaxError
+
+    try:
+        XPath(xpath)
+    except XPathSyntaxError as exc:
+        raise ValueError(f"invalid XPath {xpath!r}: {exc}") from None
+    return xpath
+
+
+class HtmlOptions(BaseModel):
+    """trafilatura settings for an outlet's HTML pages (added to the generic file's)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    prune_xpath: list[Annotated[str, AfterValidator(_valid_xpath)]] = Field(
+        default_factory=list,
+        description="Elements removed before extraction, e.g. a related-stories box.",
+    )
+    include_tables: bool = True
+    favor_precision: bool = False
+    favor_recall: bool = False
+    fallback: bool = Field(
+        True,
+        description="Whether trafilatura also runs its fallback extractors (readability, "
+        "jusText) and keeps the better text. They cost about a quarter of the extraction. "
+        "An outlet whose pages trafilatura's own extractor reads right turns them off with "
+        "`fallback: false`, once its fixtures and its real pages (`make eval`) come out the "
+        "same without them; some Kompas pages need them.",
+    )
+    metadata: dict[
+        Literal["title", "authors", "published_at", "category", "tags"],
+        Annotated[str, AfterValidator(_valid_xpath)],
+    ] = Field(
+        default_factory=dict,
+        description="Where the markup keeps a field that trafilatura misreads or misses: an "
+        "XPath to the element (its text) or attribute, e.g. authors: "
+        '\'//div[@class="reporter"]\'. Authors are split at commas, semicolons, "dan" '
+        "and dashes, and a part naming the site itself is dropped; tags at commas.",
+    )
+    search: list[Literal["authors", "category", "tags"]] | None = Field(
+        None,
+        description="Fields trafilatura may look for across the whole page (a byline, "
+        "category and tag links) when neither the page's declarations (meta tags, JSON-LD, "
+        "`metadata` above) nor the rules give them. The search costs about a fifth of the "
+        "extraction, so an outlet whose rules know where these are turns it off with "
+        "`search: []`. Unset: as the generic file says, and there all three.",
+    )
+
+    @property
+    def extraction(self) -> tuple[object, ...]:
+        """The settings that change trafilatura's text (the rest only change metadata):
+        two options with the same ``extraction`` give the same text. ``fallback`` is not
+        among them: an outlet turns it off only where the text comes out the same."""
+        return (
+            tuple(self.prune_xpath),
+            self.include_tables,
+            self.favor_precision,
+            self.favor_recall,
+        )
+
+    def redo(self, done: HtmlOptions) -> bool:
+        """Whether a page extracted with ``done`` must be extracted again with these:
+        they change the text, or they want the fallback that ``done`` skipped."""
+        return self.extraction != done.extraction or (self.fallback and not done.fallback)
+
+    def merged(self, outlet: HtmlOptions | None) -> HtmlOptions:
+        """These (generic) settings with an outlet's on top: XPaths add up, flags override."""
+        if outlet is None:
+            return self
+        return HtmlOptions(
+            prune_xpath=[*self.prune_xpath, *outlet.prune_xpath],
+            include_tables=outlet.include_tables,
+            favor_precision=outlet.favor_precision,
+            favor_recall=outlet.favor_recall,
+            fallback=outlet.fallback,
+            metadata={**self.metadata, **outlet.metadata},
+            search=outlet.search if outlet.search is not None else self.search,
+        )
+
+    @property
+    def searched(self) -> frozenset[str]:
+        """The fields the page may be searched for (see ``search``)."""
+        return frozenset(("authors", "category", "tags") if self.search is None else self.search)
+
+
+def parse(html: str) -> Any | None:
+    """The page's element tree, or ``None`` when it holds no HTML."""
+    from trafilatura import load_html
+
+    try:
+        return load_html(html)
+    except (ValueError, TypeError):
+        return None
+
+
+def page_url(tree: Any) -> str | None:
+    """The page's canonical URL (``<link rel=canonical>`` or ``og:url``), if it says."""
+    for xpath in ('//link[@rel="canonical"]/@href', '//meta[@property="og:url"]/@content'):
+        found = tree.xpath(xpath)
+        if found and str(found[0]).strip().startswith(("http://", "https://")):
+            return str(found[0]).strip()
+    return None
+
+
+# Elements of trafilatura's output that end a line; everything else is inline.
+_BLOCKS = frozenset(
+    {"body", "p", "head", "quote", "list", "item", "table", "row", "code", "div", "graphic"}
+)
+
+
+def body_lines(body: Any) -> Iterator[str]:
+    """One line per block of trafilatura's XML body, white space collapsed."""
+    parts: list[str] = []
+
+    def flush() -> Iterator[str]:
+        line = " ".join("".join(parts).split())
+        parts.clear()
+        if line:
+            yield line
+
+    def walk(el: Any) -> Iterator[str]:
+        block = el.tag in _BLOCKS
+        if block or el.tag == "lb":
+            yield from flush()
+        if el.tag == "cell" and "".join(parts).strip():
+            parts.append(" | ")
+        if el.text:
+            parts.append(el.text)
+        for child in el:
+            yield from walk(child)
+        if block:
+            yield from flush()
+        if el.tail:
+            parts.append(el.tail)
+
+    yield from walk(body)
+    yield from flush()
+
+
+def main_text(tree: Any, url: str | None, options: HtmlOptions) -> str:
+    """The main text of a parsed page, one block a line (trafilatura works on a copy)."""
+    from trafilatura import bare_extraction
+
+    document: Any = bare_extraction(
+        tree,
+        prune_xpath=list(options.prune_xpath) or None,
+        options=_extractor(options, url),
+    )
+    if document is None:
+        return ""
+    body = getattr(document, "body", None)
+    return "\n".join(body_lines(body)) if body is not None else (document.text or "")
+
+
+def _extractor(options: HtmlOptions, url: str | None) -> Any:
+    """trafilatura's settings object for ``options`` and a page's URL: a copy of one made
+    once per set of options, since making one reads trafilatura's configuration file
+    again (about 0.1 ms, a page's worth of our metadata reading)."""
+    extractor = copy.copy(
+        _extractor_template(
+            not options.fallback,
+            options.include_tables,
+            options.favor_precision,
+            options.favor_recall,
+        )
+    )
+    extractor.url = url
+    extractor.source = url and url.encode("utf-8", "replace").decode("utf-8")
+    return extractor
+
+
+@functools.cache
+def _extractor_template(fast: bool, tables: bool, precision: bool, recall: bool) -> Any:
+    from trafilatura.settings import Extractor
+
+    return Extractor(
+        output_format="python",
+        fast=fast,
+        precision=precision,
+        recall=recall,
+        comments=False,
+        tables=tables,
+        with_metadata=False,
+    )

@@ -1,0 +1,313 @@
+"""Stage 2: bytes to clean Unicode text.
+
+``decode`` turns the bytes a crawler stored into text: a byte-order mark decides first
+(UTF-8, UTF-16, UTF-32), then strict UTF-8, and only then charset-normalizer's guess.
+``normalize`` repairs that text with ftfy under an explicit configuration, removes the
+characters that are never content (NUL and other controls, zero-width spaces, soft
+hyphens), unifies line endings and spaces, and puts it in Unicode NFC.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+import ftfy
+import re2
+from charset_normalizer import from_bytes
+from ftfy.badness import MOJIBAKE_CATEGORIES, is_bad
+from ftfy.chardata import (
+    CONTROL_CHARS,
+    DOUBLE_QUOTE_RE,
+    HTML_ENTITY_RE,
+    LIGATURES,
+    SINGLE_QUOTE_RE,
+    WIDTH_MAP,
+)
+
+from cleaner.config import RepairConfig
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: it starts with the same bytes
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+class DecodeError(ValueError):
+    """The bytes are not text in any encoding we can tell."""
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """``utf-16-le`` or ``-be`` when most odd (or even) bytes are zero, as in Latin text."""
+    pairs = len(sample) // 2
+    if pairs < 4:
+        return None
+    if sample[1::2].count(0) > pairs * 0.6 and sample[0::2].count(0) < pairs * 0.1:
+        return "utf-16-le"
+    if sample[0::2].count(0) > pairs * 0.6 and sample[1::2].count(0) < pairs * 0.1:
+        return "utf-16-be"
+    return None
+
+
+_TEXT_CONTROLS = frozenset(b"\t\n\r\x0c")
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in _TEXT_CONTROLS) + b"\x7f"
+_MAX_NON_ASCII_FOR_CP1252 = 0.10
+_HIGH_RUN = re.compile(rb"[\x80-\xff]{3,}")
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Decode ``data``; returns the text and the name of the encoding used.
+
+    The order is chosen for Indonesian news: a byte-order mark; strict UTF-8; then,
+    for text that is mostly ASCII, Windows-1252 (the legacy encoding of Indonesian sites,
+    and what browsers use for pages labelled ISO-8859-1), because charset-normalizer's
+    guesses among single-byte Latin code pages are unreliable on short, mostly-ASCII
+    text (so is its guess for "Café – Menu"); and only then charset-normalizer.
+
+    UTF-16 without a byte-order mark is recognised by its zero bytes. Other bytes with
+    more than 1% NUL or control bytes are binary, not text; a few stray NULs in text
+    are fine (normalization removes them).
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(encoding), encoding
+            except UnicodeDecodeError as exc:
+                raise DecodeError(f"starts with a {encoding} byte-order mark but {exc}") from exc
+    sample = data[:65536]
+    if b"\0" in sample and (utf16 := _utf16_without_bom(sample)):
+        try:
+            return data.decode(utf16), utf16
+        except UnicodeDecodeError:
+            pass
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+    if controls > len(sample) * 0.01:
+        raise DecodeError("binary data: holds NUL or other control bytes")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    non_ascii = len(sample) - len(sample.translate(None, bytes(range(128, 256))))
+    # Latin text has its few non-ASCII bytes one at a time (an é, a “); multi-byte
+    # encodings (GBK, Shift-JIS) come in runs, which Windows-1252 would turn to mush.
+    if non_ascii <= len(sample) * _MAX_NON_ASCII_FOR_CP1252 or not _HIGH_RUN.search(sample):
+        try:
+            return data.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            pass
+    best = from_bytes(data).best()
+    if best is None or best.encoding is None:
+        raise DecodeError("not UTF-8, and charset-normalizer found no encoding that fits")
+    return str(best), best.encoding
+
+
+# Characters removed outright. Zero-width space, zero-width non-joiner, word joiner,
+# a BOM inside the text, soft hyphen and the Mongolian vowel separator are invisible and
+# only ever split words in scraped Indonesian text. The zero-width joiner (U+200D) stays:
+# it builds emoji sequences.
+_INVISIBLE = "\u200b\u200c\u2060\ufeff\u00ad\u180e"
+# Control characters other than tab and newline (ftfy keeps some of them).
+_CONTROLS = "".join(chr(c) for c in [*range(0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0)])
+_DELETE_RE = re.compile(f"[{re.escape(_INVISIBLE + _CONTROLS)}]")
+_ODD_SPACES = "\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\r\u2028\u2029"
+_EDGE_SPACES = re.compile(r" ?\n ?")
+# Every kind of horizontal space becomes one ASCII space: NBSP, the typographic spaces,
+# narrow NBSP, ideographic space, tab.
+_SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+# Line breaks ftfy leaves (or all of them, when fix_line_breaks is off). NEL (U+0085) is
+# not among them: in scraped text it is nearly always a Windows-1252 "…" that ftfy's
+# fix_c1_controls restores, or the last byte of mojibake that ftfy repairs.
+_MAX_REPAIR_ROUNDS = 3
+_LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c]")
+
+
+def _char_class(codepoints: Iterable[int]) -> str:
+    return "".join(re.escape(chr(c)) for c in sorted(set(codepoints)))
+
+
+# Characters that one of ftfy's fixers (other than the mojibake repair) would change:
+# C1 controls, ftfy's control characters, ligatures, full- and half-width forms,
+# surrogates, the line breaks it unifies and terminal escapes.
+_FTFY_TOUCHES = re.compile(
+    "["
+    + _char_class(
+        [
+            *range(0x80, 0xA0),
+            *CONTROL_CHARS,
+            *LIGATURES,
+            *WIDTH_MAP,
+            *range(0xD800, 0xE000),
+            *map(ord, "\r\u2028\u2029\x1b"),
+        ]
+    )
+    + "]"
+)
+
+
+# Every alternative of ftfy's mojibake detector (``badness.BADNESS_RE``) needs at least
+# one character of these categories (or one of the few it names literally); the quotes,
+# dashes and bullets Indonesian news is full of (its "start_punctuation",
+# "end_punctuation" and "common" categories) never make a match on their own. Without
+# one of these characters ``is_bad`` is false, and calling it costs more than the rest
+# of cleaning a document.
+_MOJIBAKE_CHARS = re.compile(
+    "["
+    + "".join(
+        chars
+        for name, chars in MOJIBAKE_CATEGORIES.items()
+        if name not in {"start_punctuation", "end_punctuation", "common"}
+    )
+    + "ŒœÂÃÎÐ×ØÙà√≈‚Ä"
+    + "]"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Scan:
+    """What the screens look at, found in two byte-level passes: the characters that
+    are not plain printable ASCII. Most of a news text is; the screens then read a
+    few dozen characters instead of thousands."""
+
+    data: bytes
+    """The text in UTF-8 (lone surrogates kept), for byte-level searches."""
+    non_ascii: str
+    """The text's non-ASCII characters, in order."""
+    controls: str
+    """Its ASCII control characters other than the line feed."""
+
+    @classmethod
+    def of(cls, text: str) -> _Scan:
+        data = text.encode("utf-8", "surrogatepass")
+        # UTF-8 keeps every byte of a non-ASCII character above 0x7F, so deleting the
+        # ASCII bytes leaves the other characters whole.
+        non_ascii = data.translate(None, _ASCII_BYTES).decode("utf-8", "surrogatepass")
+        controls = data.translate(None, _NOT_CONTROL_BYTES).decode("ascii")
+        return cls(data, non_ascii, controls)
+
+
+_ASCII_BYTES = bytes(range(128))
+_NOT_CONTROL_BYTES = bytes(b for b in range(256) if not (b < 32 or b == 127) or b == 10)
+
+
+def needs_repair(text: str, repair: RepairConfig, scan: _Scan | None = None) -> bool:
+    """Whether ftfy (under ``repair``) could change ``text``: a cheap screen.
+
+    The costly part of ftfy, the mojibake repair, only acts on text its own ``is_bad``
+    flags, and that needs characters that clean Indonesian text rarely has; every other
+    fixer acts on characters listed in ftfy's tables. Text that trips none of those is
+    returned unchanged by ftfy, so it skips the call (most text does).
+    """
+    scan = scan or _Scan.of(text)
+    if _FTFY_TOUCHES.search(scan.non_ascii) or _FTFY_TOUCHES.search(scan.controls):
+        return True
+    if (
+        repair.unescape_html is not False
+        and "&" in text
+        and ("<" not in text or repair.unescape_html is True)
+        and HTML_ENTITY_RE.search(text)
+    ):
+        return True
+    if not scan.non_ascii:
+        return False
+    if repair.normalization and not _is_normalized(repair.normalization, text, scan):
+        return True  # ftfy normalizes first, which can make mojibake ("e\u0301™©" → "é™©")
+    if repair.uncurl_quotes and (
+        SINGLE_QUOTE_RE.search(scan.non_ascii) or DOUBLE_QUOTE_RE.search(scan.non_ascii)
+    ):
+        return True
+    return _MOJIBAKE_CHARS.search(scan.non_ascii) is not None and is_bad(text)
+
+
+def _repair(text: str, repair: RepairConfig, fixer: ftfy.TextFixerConfig) -> str:
+    """``ftfy.fix_text(text, fixer)``, run only on the lines that need it.
+
+    ftfy fixes a text line by line, each line on its own, except that with
+    ``unescape_html="auto"`` a line holding ``<`` turns unescaping off for the rest of
+    the text; that is kept here. A document with one bad line pays for that line.
+    """
+    lines = text.split("\n")
+    first_tag = text.find("<") if fixer.unescape_html == "auto" else -1
+    offset = 0
+    for i, line in enumerate(lines):
+        end = offset + len(line) + 1
+        if needs_repair(line, repair):
+            config = fixer._replace(unescape_html=False) if 0 <= first_tag < end else fixer
+            last = i == len(lines) - 1
+            fixed = ftfy.fix_text(line if last else f"{line}\n", config)
+            lines[i] = fixed if last else fixed.removesuffix("\n")
+        offset = end
+    return "\n".join(lines)
+
+
+# Anything `_tidy` would change: a character it removes or replaces, or a space it
+# squeezes; matched on the text's UTF-8 bytes, in one linear pass.
+_NEEDS_TIDY = re2.compile(r"  | \n|\n |\A | \z")
+_TIDY_CHARS = re.compile(f"[{re.escape(_INVISIBLE + _CONTROLS)}{_ODD_SPACES}]")
+
+
+def _tidy(text: str, scan: _Scan | None = None) -> str:
+    """Remove invisible and control characters, unify line breaks and spaces.
+
+    This runs on every document, so it first asks (on the scan, and with one pass over
+    the bytes for runs of spaces) whether there is anything to do; most texts need
+    nothing.
+    """
+    scan = scan or _Scan.of(text)
+    if not (scan.controls or _TIDY_CHARS.search(scan.non_ascii) or _NEEDS_TIDY.search(scan.data)):
+        return text
+    text = _LINE_BREAKS.sub("\n", _DELETE_RE.sub("", text))
+    text = _EDGE_SPACES.sub("\n", _SPACES.sub(" ", text))
+    return text.strip(" ")
+
+
+def may_interact(chars: str) -> bool:
+    """Whether a normal form could merge or reorder one of ``chars`` with the character
+    before it: only combining marks (category M) and Hangul jamo do (a test checks this
+    against Unicode's whole composition table)."""
+    return any(unicodedata.category(c)[0] == "M" or "\u1100" <= c <= "\u11ff" for c in chars)
+
+
+def _is_normalized(form: Literal["NFC", "NFKC", "NFD", "NFKD"], text: str, scan: _Scan) -> bool:
+    """``unicodedata.is_normalized``, answered from the non-ASCII characters alone when
+    they cannot interact with their neighbours (ASCII is in every normal form)."""
+    if not scan.non_ascii:
+        return True
+    if len(scan.non_ascii) <= 256 and not may_interact(scan.non_ascii):
+        return unicodedata.is_normalized(form, scan.non_ascii)
+    return unicodedata.is_normalized(form, text)
+
+
+def normalize(text: str, repair: RepairConfig, fixer: ftfy.TextFixerConfig | None = None) -> str:
+    """Repaired, normalized text: one paragraph a line, no trailing spaces.
+
+    ``fixer`` is ``repair.to_ftfy()``, passed in by callers that normalize many texts so
+    it is built once. ftfy runs only on the lines :func:`needs_repair` says it could
+    change; since removing a stray control character or space can bring mojibake
+    together ("\x81ƒÜ" → "ƒÜ" → "Ć"), the screen and repair repeat (at most three
+    times) until the text is stable, so cleaning a cleaned text changes nothing.
+    """
+    fixer = fixer or repair.to_ftfy()
+    scan = _Scan.of(text)
+    if needs_repair(text, repair, scan):
+        text = _repair(text, repair, fixer)
+        scan = _Scan.of(text)
+    tidied = _tidy(text, scan)
+    if tidied is not text:
+        text, scan = tidied, _Scan.of(tidied)
+    for _ in range(_MAX_REPAIR_ROUNDS - 1):
+        if not needs_repair(text, repair, scan):
+            break
+        fixed = _tidy(_repair(text, repair, fixer))
+        if fixed == text:
+            break
+        text, scan = fixed, _Scan.of(fixed)
+    if repair.normalization and not _is_normalized(repair.normalization, text, scan):
+        text = unicodedata.normalize(repair.normalization, text)
+    return text

@@ -1,0 +1,142 @@
+"""Choosing an outlet's rules for a document (cleaner/detect.py), with the bundled rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaner.rules.compile import Rulebook
+from cleaner.rules.detect import UNKNOWN, detect, host_of
+from cleaner.rules.load import load_rulebook
+
+
+@pytest.fixture(scope="module")
+def rulebook() -> Rulebook:
+    return load_rulebook()
+
+
+BODY = (
+    "Polisi menangkap dua orang pelaku pencurian sepeda motor di Depok, Jawa Barat.\n"
+    "Kedua pelaku ditangkap saat hendak menjual motor curian itu melalui media sosial.\n"
+    "Keduanya kini ditahan di Mapolres untuk pemeriksaan lebih lanjut."
+)
+
+TRIBUN_TEXT = f"Pencuri Motor Ditangkap\nTRIBUNNEWS.COM -- {BODY}"
+SINDO_TEXT = f"{BODY}\n(mas)\nCopyright © 2024 SINDOnews.com\nAll Rights Reserved"
+IDN_TEXT = f"Pencuri Motor Ditangkap di Depok\nJakarta, IDN Times - {BODY}"
+RMOL_TEXT = (
+    "Berita\nHukum\nPencuri Motor Ditangkap\n"
+    f"SABTU, 31 OKTOBER 2020 | 19:02 WIB | LAPORAN: RENI ERINA\n{BODY}"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "outlet"),
+    [
+        (TRIBUN_TEXT, "tribunnews"),
+        (SINDO_TEXT, "sindonews"),
+        (IDN_TEXT, "idntimes"),
+        (RMOL_TEXT, "rmol"),
+    ],
+    ids=["tribunnews", "sindonews", "idntimes", "rmol"],
+)
+def test_fingerprints_detect_the_outlet_without_url(
+    rulebook: Rulebook, text: str, outlet: str
+) -> None:
+    found = detect(text, None, rulebook)
+    assert found.outlet == outlet
+    assert found.method == "fingerprint"
+    assert found.evidence, "the fingerprints found are reported"
+    assert found.rules is rulebook.outlets[outlet]
+
+
+def test_plain_text_is_unknown(rulebook: Rulebook) -> None:
+    found = detect(BODY, None, rulebook)
+    assert found.rules is None
+    assert found.outlet is None
+    assert found.method is None
+    assert found == UNKNOWN
+
+
+def test_outlet_name_mentioned_mid_sentence_is_not_a_fingerprint(rulebook: Rulebook) -> None:
+    text = f"{BODY}\nSeperti dilaporkan TRIBUNNEWS.COM -- sebelumnya, polisi masih memburu penadah."
+    assert detect(text, None, rulebook).rules is None
+
+
+def test_url_domain_wins_over_fingerprints(rulebook: Rulebook) -> None:
+    found = detect(TRIBUN_TEXT, "https://nasional.sindonews.com/read/123/berita", rulebook)
+    assert found.outlet == "sindonews"
+    assert found.method == "url"
+    assert found.evidence == ("nasional.sindonews.com",)
+
+
+@pytest.mark.parametrize(
+    ("url", "outlet"),
+    [
+        ("https://www.tribunnews.com/nasional/2024/01/02/judul", "tribunnews"),
+        ("https://jabar.tribunnews.com/2024/01/02/judul", "tribunnews"),
+        ("https://international.sindonews.com/read/1/42/judul", "sindonews"),
+        ("http://www.idntimes.com/news/indonesia/judul", "idntimes"),
+        ("https://rmol.id/read/2020/10/31/judul", "rmol"),
+        ("rmol.id/read/2020/10/31/judul", "rmol"),
+        ("HTTPS://WWW.TRIBUNNEWS.COM/x", "tribunnews"),
+    ],
+)
+def test_url_domain_and_subdomains(rulebook: Rulebook, url: str, outlet: str) -> None:
+    found = detect(BODY, url, rulebook)
+    assert found.outlet == outlet
+    assert found.method == "url"
+
+
+def test_lookalike_domain_is_not_the_outlet(rulebook: Rulebook) -> None:
+    found = detect(BODY, "https://nottribunnews.com/a", rulebook)
+    assert found.rules is None
+
+
+def test_unknown_domain_falls_back_to_fingerprints(rulebook: Rulebook) -> None:
+    found = detect(SINDO_TEXT, "https://www.example.org/arsip/123", rulebook)
+    assert found.outlet == "sindonews"
+    assert found.method == "fingerprint"
+
+
+def test_junk_url_falls_back_to_fingerprints(rulebook: Rulebook) -> None:
+    found = detect(IDN_TEXT, "http://[::1", rulebook)
+    assert found.outlet == "idntimes"
+    assert found.method == "fingerprint"
+
+
+def test_forced_outlet_wins_over_url_and_fingerprints(rulebook: Rulebook) -> None:
+    found = detect(TRIBUN_TEXT, "https://www.idntimes.com/x", rulebook, forced="rmol")
+    assert found.outlet == "rmol"
+    assert found.method == "forced"
+    assert found.evidence == ("rmol",)
+
+
+def test_more_fingerprints_beat_fewer(rulebook: Rulebook) -> None:
+    # One tribunnews fingerprint, two sindonews fingerprints.
+    text = (
+        f"TRIBUNNEWS.COM -- {BODY}\n"
+        "Baca berita menarik lainnya dari SINDOnews.com\n"
+        "Copyright © 2024 SINDOnews.com"
+    )
+    found = detect(text, None, rulebook)
+    assert found.outlet == "sindonews"
+    assert len(found.evidence) == 2
+
+
+@pytest.mark.parametrize(
+    ("url", "host"),
+    [
+        ("https://www.tribunnews.com/nasional/judul", "www.tribunnews.com"),
+        ("https://News.SindoNews.com:443/read/1", "news.sindonews.com"),
+        ("sindonews.com/read/1", "sindonews.com"),
+        ("www.rmol.id", "www.rmol.id"),
+        ("//rmol.id/read/1", "rmol.id"),
+    ],
+)
+def test_host_of_urls_with_and_without_scheme(url: str, host: str) -> None:
+    assert host_of(url) == host
+
+
+@pytest.mark.parametrize("junk", ["", "http://", "://", "http://[::1", "not a url"])
+def test_host_of_junk_is_none(junk: str) -> None:
+    assert host_of(junk) is None

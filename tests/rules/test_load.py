@@ -1,0 +1,645 @@
+"""Loading, validating and compiling rule files (cleaner/rules.py)."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from cleaner.errors import RuleFileError
+from cleaner.rules.compile import OutletRules
+from cleaner.rules.detect import detect
+from cleaner.rules.load import bundled_rules_dir, compile_rule_file, load_rulebook
+
+
+def write(directory: Path, name: str, body: str) -> Path:
+    """Write a rule file; ``body`` is dedented so tests can indent YAML naturally."""
+    path = directory / name
+    path.write_text(textwrap.dedent(body).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+def compile_file(directory: Path, body: str, name: str = "demo.yaml") -> OutletRules:
+    return compile_rule_file(write(directory, name, body), bundled=False)
+
+
+def load_error(directory: Path, body: str, name: str = "demo.yaml") -> RuleFileError:
+    path = write(directory, name, body)
+    with pytest.raises(RuleFileError) as info:
+        compile_rule_file(path, bundled=False)
+    return info.value
+
+
+def assert_points_at(error: RuleFileError, path: Path, lines: set[int], words: str) -> None:
+    """The error is 'PATH:LINE: message', LINE is one of ``lines``, message mentions ``words``."""
+    assert error.path == str(path)
+    assert error.line in lines, f"{error} should name line {sorted(lines)}"
+    assert str(error) == f"{path}:{error.line}: {error.message}"
+    assert words.lower() in error.message.lower(), str(error)
+
+
+# --- a valid file --------------------------------------------------------------------------
+
+VALID = """
+    # A small outlet.
+    name: Demo News
+    domains: [demo.example.com]
+    fingerprints:
+      - 'DEMO\\.COM --'
+    max_line_chars: 300
+
+    drop_blocks:
+      - id: popular
+        start: 'Populer$'
+        run_of: [headline, timestamp]
+
+    drop_lines:
+      - id: promo
+        pattern: 'Promo'
+      - id: ad
+        within_last: 2
+        pattern: 'Iklan$'
+
+    strip_prefixes:
+      - id: lead-in
+        within: 3
+        pattern: 'DEMO\\.COM --\\s*'
+
+    fields:
+      - id: title
+        relative_to: lead-in
+        offset: -1
+        pattern: '(?P<title>.{5,200})$'
+
+    strip_suffixes:
+      - id: sign-off
+        pattern: '\\s+\\((?P<editor_initials>[a-z]{2,5})\\)'
+
+    heuristics:
+      - id: title-echo
+"""
+
+
+def test_valid_file_compiles_with_outlet_from_file_stem(tmp_path: Path) -> None:
+    rules = compile_file(tmp_path, VALID)
+    assert rules.outlet == "demo"
+    assert rules.name == "Demo News"
+    assert rules.domains == ("demo.example.com",)
+    assert rules.max_line_chars == 300
+    assert rules.bundled is False
+    assert rules.path == tmp_path / "demo.yaml"
+    assert rules.rule_count == 7
+
+
+def test_rule_ids_are_prefixed_with_the_file_stem(tmp_path: Path) -> None:
+    rules = compile_file(tmp_path, VALID)
+    assert [b.id for b in rules.drop_blocks] == ["demo/popular"]
+    assert [r.id for r in rules.drop_lines] == ["demo/promo", "demo/ad"]
+    assert [s.id for s in rules.strip_prefixes] == ["demo/lead-in"]
+    assert [f.id for f in rules.fields] == ["demo/title"]
+    assert [s.id for s in rules.strip_suffixes] == ["demo/sign-off"]
+    assert [h.id for h in rules.heuristics] == ["demo/title-echo"]
+    assert rules.heuristics[0].name == "title-echo"
+    assert rules.fields[0].relative_to == "demo/lead-in"
+    assert rules.fields[0].offset == -1
+
+
+def test_origin_lines_point_at_each_rule(tmp_path: Path) -> None:
+    rules = compile_file(tmp_path, VALID)
+    path = tmp_path / "demo.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+
+    def line_of(rule_id: str) -> int:
+        return lines.index(f"  - id: {rule_id}") + 1
+
+    compiled = [
+        *rules.drop_blocks,
+        *rules.drop_lines,
+        *rules.strip_prefixes,
+        *rules.fields,
+        *rules.strip_suffixes,
+        *rules.heuristics,
+    ]
+    for rule in compiled:
+        assert rule.origin.file == str(path)
+        assert rule.origin.line == line_of(rule.id.removeprefix("demo/")), rule.id
+
+
+def test_compiled_windows_and_block_settings(tmp_path: Path) -> None:
+    rules = compile_file(tmp_path, VALID)
+    block = rules.drop_blocks[0]
+    assert block.run_of == ("headline", "timestamp")
+    assert block.end_slot is None and block.to_end is False
+    assert rules.drop_lines[1].window.last == 2
+    assert rules.drop_lines[1].window.first is None
+    assert rules.strip_prefixes[0].window.first == 3
+
+
+def test_line_patterns_are_anchored_at_line_start(tmp_path: Path) -> None:
+    rules = compile_file(tmp_path, VALID)
+    promo = rules.drop_lines[0].pattern
+    assert promo.match("Promo akhir tahun")
+    assert not promo.match("Ada Promo akhir tahun")
+
+
+def test_suffix_patterns_are_anchored_at_line_end(tmp_path: Path) -> None:
+    rules = compile_file(tmp_path, VALID)
+    sign_off = rules.strip_suffixes[0].pattern
+    assert sign_off.search("kata dia. (mas)")
+    assert not sign_off.search("kata dia (mas) kemudian.")
+
+
+def test_fingerprints_search_in_multiline_mode(tmp_path: Path) -> None:
+    write(tmp_path, "demo.yaml", "name: Demo\nfingerprints: ['^DEMO\\.COM --']\n")
+    rulebook = load_rulebook([tmp_path])
+    found = detect("Judul\nDEMO.COM -- Isi berita.", None, rulebook)
+    assert found.outlet == "demo"
+    assert found.evidence == ("^DEMO\\.COM --",)
+    assert detect("Judul DEMO.COM -- Isi berita.", None, rulebook).outlet is None
+
+
+def test_empty_optional_sections_default_to_nothing(tmp_path: Path) -> None:
+    rules = compile_file(tmp_path, "name: Bare\n")
+    assert rules.rule_count == 0
+    assert rules.domains == ()
+    assert rules.min_fingerprints == 1
+    assert rules.max_line_chars == 400  # long lines are paragraphs unless a file says otherwise
+
+
+# --- errors name the file and the line --------------------------------------------------------
+
+
+def test_unknown_top_level_key(tmp_path: Path) -> None:
+    body = """
+        name: Demo
+        domains: [demo.example.com]
+        drop_line:
+          - id: promo
+            pattern: 'Promo'
+    """
+    error = load_error(tmp_path, body)
+    assert_points_at(error, tmp_path / "demo.yaml", {3}, "unknown key 'drop_line'")
+
+
+def test_unknown_key_inside_a_rule(tmp_path: Path) -> None:
+    body = """
+        name: Demo
+        drop_lines:
+          - id: promo
+            pattern: 'Promo'
+          - id: ad
+            pattern: 'Iklan$'
+            withinn: 2
+    """
+    error = load_error(tmp_path, body)
+    assert_points_at(error, tmp_path / "demo.yaml", {7}, "unknown key 'withinn'")
+    assert "drop_lines[1]" in error.message
+
+
+def test_invalid_regex(tmp_path: Path) -> None:
+    body = """
+        name: Demo
+        drop_lines:
+          - id: promo
+            pattern: 'Promo'
+          - id: broken
+            note: an unclosed group
+            pattern: '(Iklan'
+    """
+    error = load_error(tmp_path, body)
+    assert_points_at(error, tmp_path / "demo.yaml", {7}, "invalid regular expression")
+
+
+def test_invalid_fingerprint_regex(tmp_path: Path) -> None:
+    body = """
+        name: Demo
+        fingerprints:
+          - 'ok'
+          - '[unclosed'
+    """
+    error = load_error(tmp_path, body)
+    assert_points_at(error, tmp_path / "demo.yaml", {4}, "invalid regular expression")
+
+
+def test_named_group_that_is_not_an_article_field(tmp_path: Path) -> None:
+    body = """
+        name: Demo
+        fields:
+          - id: title
+            pattern: '(?P<title>.+)$'
+          - id: reporter
+            pattern: 'Reporter: (?P<foo>.+)$'
+    """
+    error = load_error(tmp_path, body)
+    assert_points_at(error, tmp_path / "demo.yaml", {6}, "not article fields")
+    assert "foo" in error.message
+
+
+def test_named_group_in_strip_rule_is_checked_too(tmp_path: Path) -> None:
+    body = """
+        name: Demo
+        strip_prefixes:
+          - id: lead-in
+            pattern: '(?P<place>[A-Z]+) - '
+    """
+    error = load_error(tmp_path, body)
+    assert_points_at(error, tmp_path / "demo.yaml", {4}, "not article fields")
+
+
+def test_unnamed_groups_are_allowed_in_field_patterns(tmp_path: Path) -> None:
+    body = """
+        name: Demo
+        fields:
+          - id: credit
+            pattern: '(?:Foto|Dok)/(?P<image_credit>.+)$'
+    """
+    assert compile_file(tmp_path, body).fields[0].pattern.groupindex == {"image_credit": 1}
+
+
+def test_block_with_no_end(tmp_path: Path) -> None:
+    body = """
+        name: Demo
+        drop_blocks:
+          - id: ok
+            start: 'Topik$'
+            to_end: true
+          - id: popular
+            start: 'Populer$'
+    """
+    error = load_error(tmp_path, body)
+    assert_points_at(error, tmp_path / "demo.yaml", {6}, "exactly one of")
+
+
+def test_block_with_two_ends(tmp_path: Path) -> None:
+    body = """
+        name: Demo
+        drop_blocks:
+          - id: popular
+            start: 'Populer$'
+            end: 'Selengkapnya$'
+            to_end: true
+    """
+    error = load_error(tmp_path, body)
+    assert_points_at(error, tmp_path / "demo.yaml", {3}, "exactly one of")
+
+
+def test_block_with_end_and_run_of(tmp_path: Path) -> None:
+    body = """
+        name: Demo
+        drop_blocks:
+          - id: popular
+            start: 'Populer$'
+            end: 'Selengkapnya$'
+            run_of: [headline]
+    """
+    error = load_error(tmp_path, body)
+    assert_points_at(error, tmp_path / "demo.yaml", {3}, "exactly one of")
+
+
+def test_unknown_line_class_in_run_of(tmp_path: Path) -> None:
+    body = """
+        name: Demo
+        drop_blocks:
+          - id: popular
+            start: 'Populer$'
+            run_of: [headline, paragraph]
+    """
+    error = load_error(tmp_path, body)
+    assert error.line == 5
+    assert "run_of" in error.message
+
+
+def test_duplicate_rule_ids_name_the_duplicate_rule(tmp_path: Path) -> None:
+    body = """
+        name: Demo
+        domains: [demo.example.com]
+
+        drop_lines:
+          - id: promo
+            pattern: 'Promo'
+          - id: promo
+            pattern: 'Iklan$'
+    """
+    error = load_error(tmp_path, body)
+    assert_points_at(error, tmp_path / "demo.yaml", {5, 7}, "duplicate rule id")
+    assert "promo" in error.message
+
+
+def test_duplicate_rule_ids_across_sections_are_rejected(tmp_path: Path) -> None:
+    body = """
+        name: Demo
+        drop_lines:
+          - id: credit
+            pattern: 'Foto$'
+        fields:
+          - id: credit
+            pattern: '(?P<image_credit>Dok/.+)$'
+    """
+    error = load_error(tmp_path, body)
+    assert "duplicate rule id" in error.message
+    assert "credit" in error.message
+
+
+def test_duplicate_yaml_key(tmp_path: Path) -> None:
+    body = """
+        name: Demo
+        drop_lines:
+          - id: promo
+            pattern: 'Promo'
+            pattern: 'Iklan'
+    """
+    error = load_error(tmp_path, body)
+    assert_points_at(error, tmp_path / "demo.yaml", {5}, "'pattern' appears twice")
+
+
+def test_duplicate_top_level_yaml_key(tmp_path: Path) -> None:
+    body = """
+        name: Demo
+        domains: [demo.example.com]
+        name: Demo Again
+    """
+    error = load_error(tmp_path, body)
+    assert_points_at(error, tmp_path / "demo.yaml", {3}, "'name' appears twice")
+
+
+def test_relative_to_a_rule_defined_later(tmp_path: Path) -> None:
+    body = """
+        name: Demo
+        domains: [demo.example.com]
+
+        fields:
+          - id: title
+            relative_to: date
+            offset: -1
+            pattern: '(?P<title>.+)$'
+          - id: date
+            pattern: '(?P<published_at>\\d{1,2} \\w+ \\d{4})$'
+    """
+    error = load_error(tmp_path, body)
+    assert_points_at(error, tmp_path / "demo.yaml", {5, 6}, "relative_to: 'date'")
+
+
+def test_relative_to_an_unknown_rule_is_rejected(tmp_path: Path) -> None:
+    body = """
+        name: Demo
+        fields:
+          - id: title
+            relative_to: nowhere
+            offset: 1
+            pattern: '(?P<title>.+)$'
+    """
+    error = load_error(tmp_path, body)
+    assert "relative_to: 'nowhere' must name" in error.message
+
+
+def test_relative_to_without_offset(tmp_path: Path) -> None:
+    body = """
+        name: Demo
+        strip_prefixes:
+          - id: lead-in
+            pattern: 'DEMO -- '
+        fields:
+          - id: title
+            relative_to: lead-in
+            pattern: '(?P<title>.+)$'
+    """
+    error = load_error(tmp_path, body)
+    assert_points_at(error, tmp_path / "demo.yaml", {6}, "go together")
+
+
+def test_within_together_with_within_last(tmp_path: Path) -> None:
+    body = """
+        name: Demo
+        drop_lines:
+          - id: promo
+            pattern: 'Promo'
+          - id: ad
+            pattern: 'Iklan$'
+            within: 3
+            within_last: 2
+    """
+    error = load_error(tmp_path, body)
+    assert_points_at(error, tmp_path / "demo.yaml", {5, 7, 8}, "not both")
+
+
+def test_invalid_yaml_syntax(tmp_path: Path) -> None:
+    body = """
+        name: Demo
+        drop_lines:
+          - id: promo
+            pattern: 'Promo
+          - id: ad
+    """
+    error = load_error(tmp_path, body)
+    assert error.path == str(tmp_path / "demo.yaml")
+    assert error.line is not None and 4 <= error.line <= 6, str(error)
+    assert "not valid YAML" in error.message
+    assert str(error).startswith(f"{tmp_path / 'demo.yaml'}:{error.line}: ")
+
+
+def test_invalid_yaml_indentation(tmp_path: Path) -> None:
+    body = "name: Demo\ndrop_lines:\n  - id: promo\n    pattern: 'Promo'\n   bad: [\n"
+    error = load_error(tmp_path, body)
+    assert "not valid YAML" in error.message
+    assert error.line is not None and error.line >= 4
+
+
+def test_file_that_is_a_list(tmp_path: Path) -> None:
+    body = """
+        - name: Demo
+        - domains: [demo.example.com]
+    """
+    error = load_error(tmp_path, body)
+    assert_points_at(error, tmp_path / "demo.yaml", {1}, "must be a YAML mapping")
+
+
+def test_empty_file_is_rejected(tmp_path: Path) -> None:
+    error = load_error(tmp_path, "# nothing here\n")
+    assert "must be a YAML mapping" in error.message
+
+
+def test_unknown_heuristic_id(tmp_path: Path) -> None:
+    body = """
+        name: Demo
+        heuristics:
+          - id: title-echo
+          - id: title-ekho
+    """
+    error = load_error(tmp_path, body)
+    assert_points_at(error, tmp_path / "demo.yaml", {4}, "unknown heuristic 'title-ekho'")
+
+
+def test_missing_name(tmp_path: Path) -> None:
+    error = load_error(tmp_path, "domains: [demo.example.com]\n")
+    assert "name" in error.message
+
+
+def test_upper_case_domain_is_rejected(tmp_path: Path) -> None:
+    error = load_error(tmp_path, "name: Demo\ndomains: [Demo.Example.com]\n")
+    assert "not a lower-case hostname" in error.message
+
+
+def test_file_name_must_be_an_outlet_id(tmp_path: Path) -> None:
+    error = load_error(tmp_path, "name: Demo\n", name="Demo News.yaml")
+    assert error.path == str(tmp_path / "Demo News.yaml")
+    assert "file name" in error.message
+
+
+# --- the rulebook -------------------------------------------------------------------------
+
+
+BUNDLED_OUTLETS = {"idntimes", "rmol", "sindonews", "tribunnews"}
+
+
+def test_bundled_rulebook_loads_every_outlet_and_generic() -> None:
+    book = load_rulebook()
+    assert set(book.outlets) >= BUNDLED_OUTLETS
+    assert "generic" not in book.outlets
+    assert book.generic.outlet == "generic"
+    assert all(rules.bundled for rules in book.outlets.values())
+    assert book.outlets["sindonews"].path == bundled_rules_dir() / "sindonews.yaml"
+
+
+def test_extra_dir_file_replaces_bundled_file_of_same_stem(tmp_path: Path) -> None:
+    custom = write(
+        tmp_path,
+        "sindonews.yaml",
+        """
+        name: SINDOnews (local)
+        domains: [sindonews.com]
+        """,
+    )
+    book = load_rulebook(extra_dirs=[tmp_path])
+    sindo = book.outlets["sindonews"]
+    assert sindo.bundled is False
+    assert sindo.path == custom
+    assert sindo.name == "SINDOnews (local)"
+    assert book.for_domain("sindonews.com") is sindo
+    assert book.outlets["tribunnews"].bundled is True
+
+
+def test_extra_dir_can_replace_the_generic_rules(tmp_path: Path) -> None:
+    custom = write(tmp_path, "generic.yaml", "name: My generic rules\n")
+    book = load_rulebook(extra_dirs=[tmp_path])
+    assert book.generic.path == custom
+    assert book.generic.bundled is False
+    assert book.generic.rule_count == 0
+
+
+def test_extra_dir_adds_a_new_outlet(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "kompas.yaml",
+        """
+        name: Kompas
+        domains: [kompas.com]
+        """,
+    )
+    book = load_rulebook(extra_dirs=[tmp_path])
+    assert "kompas" in book.outlets
+    assert book.outlets["kompas"].bundled is False
+    found = book.for_domain("regional.kompas.com")
+    assert found is not None and found.outlet == "kompas"
+    assert set(book.outlets) >= BUNDLED_OUTLETS
+
+
+def test_extra_dir_skips_files_that_are_not_rules(tmp_path: Path) -> None:
+    write(tmp_path, "_draft.yaml", "this: [is not, a rule file\n")
+    write(tmp_path, "notes.txt", "not yaml at all: [\n")
+    book = load_rulebook(extra_dirs=[tmp_path])
+    assert set(book.outlets) == set(load_rulebook().outlets)
+
+
+def test_later_extra_dir_wins(tmp_path: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir()
+    second.mkdir()
+    write(first, "kompas.yaml", "name: First\ndomains: [kompas.com]\n")
+    winner = write(second, "kompas.yaml", "name: Second\ndomains: [kompas.com]\n")
+    book = load_rulebook(extra_dirs=[first, second])
+    assert book.outlets["kompas"].path == winner
+
+
+def test_missing_extra_dir_raises(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-dir"
+    with pytest.raises(RuleFileError) as info:
+        load_rulebook(extra_dirs=[missing])
+    assert info.value.path == str(missing)
+    assert "does not exist" in info.value.message
+
+
+def test_two_outlets_claiming_one_domain_raise(tmp_path: Path) -> None:
+    write(tmp_path, "tribun-copy.yaml", "name: Copycat\ndomains: [tribunnews.com]\n")
+    with pytest.raises(RuleFileError) as info:
+        load_rulebook(extra_dirs=[tmp_path])
+    assert "tribunnews.com" in info.value.message
+    assert "already claimed" in info.value.message
+
+
+def test_broken_file_in_extra_dir_raises_with_its_path(tmp_path: Path) -> None:
+    path = write(tmp_path, "kompas.yaml", "name: Kompas\nbogus: 1\n")
+    with pytest.raises(RuleFileError) as info:
+        load_rulebook(extra_dirs=[tmp_path])
+    assert str(info.value).startswith(f"{path}:2: ")
+    assert "unknown key 'bogus'" in info.value.message
+
+
+@pytest.mark.parametrize(
+    ("host", "outlet"),
+    [
+        ("sindonews.com", "sindonews"),
+        ("news.sindonews.com", "sindonews"),
+        ("international.sindonews.com", "sindonews"),
+        ("www.tribunnews.com", "tribunnews"),
+        ("WWW.TribunNews.com.", "tribunnews"),
+        ("jabar.tribunnews.com", "tribunnews"),
+        ("www.idntimes.com", "idntimes"),
+        ("rmol.id", "rmol"),
+    ],
+)
+def test_for_domain_matches_domain_and_subdomains(host: str, outlet: str) -> None:
+    found = load_rulebook().for_domain(host)
+    assert found is not None
+    assert found.outlet == outlet
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "nottribunnews.com",
+        "tribunnews.com.evil.example",
+        "sindonews.co",
+        "com",
+        "example.org",
+    ],
+)
+def test_for_domain_rejects_lookalikes(host: str) -> None:
+    assert load_rulebook().for_domain(host) is None
+
+
+def test_a_catastrophic_pattern_cannot_hang_a_run(tmp_path: Path) -> None:
+    """`(a+)+$` backtracks exponentially in Python's re; on RE2 it is linear."""
+    import time
+
+    from cleaner import Cleaner, CleanerConfig
+
+    write(tmp_path, "demo.yaml", "name: Demo\ndrop_lines:\n  - id: evil\n    pattern: '(a+)+$'\n")
+    cleaner = Cleaner(CleanerConfig(rules_dirs=(tmp_path,), outlet="demo"))
+    line = "a" * 50_000 + "!"
+    started = time.perf_counter()
+    result = cleaner.clean_text(f"{line}\nParagraf kedua yang biasa saja.")
+    assert time.perf_counter() - started < 5  # re would take longer than the universe
+    assert result.text.split("\n")[0] == line  # type: ignore[union-attr]
+
+
+def test_look_arounds_are_refused_with_the_reason(tmp_path: Path) -> None:
+    error = load_error(tmp_path, "name: Demo\ndrop_lines:\n  - id: x\n    pattern: 'a(?=b)'\n")
+    assert_points_at(error, tmp_path / "demo.yaml", {4}, "invalid perl operator")
+
+
+def test_rule_files_are_read_with_a_safe_loader(tmp_path: Path) -> None:
+    body = "name: !!python/object/apply:os.system ['echo pwned']\n"
+    error = load_error(tmp_path, body)
+    assert error.line == 1
+    assert "not valid YAML" in error.message

@@ -1,0 +1,129 @@
+"""Rule patterns on RE2 (cleaner/patterns.py): the document-wide shortcuts must find
+exactly the lines that matching line by line finds."""
+
+from __future__ import annotations
+
+import re2
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaner.rules.load import load_rulebook
+from cleaner.rules.patterns import (
+    Finder,
+    LineMatcher,
+    PatternSet,
+    Prefilter,
+    for_document,
+    lines_matching,
+)
+from tests.conftest import FIXTURES
+
+
+def _bundled_line_patterns() -> list[str]:
+    rulebook = load_rulebook(())
+    patterns: list[str] = []
+    for rules in [rulebook.generic, *rulebook.outlets.values()]:
+        for each in [rules, *(version.rules for version in rules.versions)]:
+            patterns += each.lines.patterns
+    return patterns
+
+
+BUNDLED = _bundled_line_patterns()
+FIXTURE_LINES = sorted(
+    {
+        line
+        for path in FIXTURES.rglob("*.txt")
+        for line in path.read_text(encoding="utf-8").split("\n")
+        if line
+    }
+)
+# Lines that put every construct of the rewrite to work: spaces and tabs at the edges,
+# brackets, dashes, upper case, the characters classes are written around.
+ODD_LINES = st.text(
+    alphabet=st.sampled_from(list("aZ09 \t\r.,:;-–—()[]/|©*+AÉé\u00a0\\^$")),
+    max_size=40,
+)
+
+
+def test_every_bundled_pattern_can_be_searched_document_wide() -> None:
+    assert BUNDLED
+    assert all(for_document(pattern) is not None for pattern in BUNDLED)
+
+
+@settings(max_examples=300, deadline=None)
+@given(line=st.one_of(st.sampled_from(FIXTURE_LINES), ODD_LINES), index=st.integers(0, 10**6))
+def test_the_rewrite_matches_a_line_exactly_where_the_pattern_does(line: str, index: int) -> None:
+    pattern = BUNDLED[index % len(BUNDLED)]
+    form = for_document(pattern)
+    assert form is not None
+    assert (re2.match(pattern, line) is not None) == (re2.match(form, line) is not None)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    lines=st.lists(st.one_of(st.sampled_from(FIXTURE_LINES), ODD_LINES), min_size=1, max_size=12)
+)
+def test_a_rule_files_lines_are_found_as_line_by_line_matching_finds_them(
+    lines: list[str],
+) -> None:
+    lines = [line for line in lines if line and "\n" not in line] or ["x"]
+    data = "\n".join(lines).encode()
+    starts, pos = [], 0
+    for line in lines:
+        starts.append(pos)
+        pos += len(line.encode()) + 1
+    rulebook = load_rulebook(())
+    for rules in [rulebook.generic, rulebook.outlets["tribunnews"], rulebook.outlets["kompas"]]:
+        matcher = rules.lines
+        present = matcher.in_document(data)
+        for slot, pattern in enumerate(matcher.patterns):
+            expected = [i for i, line in enumerate(lines) if re2.match(pattern, line)]
+            if expected:
+                assert slot in present, pattern
+            if matcher.locatable(slot) and slot in present:
+                assert matcher.locate(slot, data, starts) == expected, pattern
+            for i, line in enumerate(lines):
+                assert matcher.match_line(slot, line) == (i in expected)
+
+
+def test_a_rewritten_class_never_takes_a_line_break() -> None:
+    assert for_document(r"[^ ]+\s+x") == r"[^ \n]+[\t\f\r ]+x"
+    assert for_document(r"[\s,]+") == r"[\t\f\r ,]+"
+    assert for_document(r"(?P<title>.+)(\d)") == r"(?:.+)(?:\d)"
+    assert for_document(r"[^]a]\(x\)") == r"[^]a\n]\(x\)"
+
+
+def test_constructs_the_rewrite_does_not_take_are_matched_line_by_line() -> None:
+    for pattern in (r"\W+", r"\D", r"[\x00-\x7f]", r"(?s)a.b", r"\PL", r"[[:space:]]", r"\n"):
+        assert for_document(pattern) is None, pattern
+    matcher = LineMatcher([r"\W+x", r"Baca juga\b"])
+    assert not matcher.locatable(0)
+    assert matcher.locatable(1)
+    data = b"ab\n--x\nBaca juga"
+    assert matcher.in_document(data) >= {0, 1}  # candidates stand in when not searchable
+
+
+def test_whole_text_anchors_count_as_present_everywhere() -> None:
+    matcher = LineMatcher([r"\Afoo", r"bar\z"])
+    assert matcher.in_document(b"x\ny") == {0, 1}
+    assert matcher.match_line(0, "foo") and matcher.match_line(1, "bar")
+
+
+def test_the_prefilter_finds_candidates_whatever_their_case() -> None:
+    prefilter = Prefilter(["(?i)baca juga", "Copyright", "(?m)^ÉDITION"])
+    assert prefilter.candidates(b"x BACA JUGA y") >= {0}
+    assert prefilter.candidates("a\nÉDITION b".encode()) >= {2}
+    assert prefilter.matches(b"nothing here") == frozenset()
+    assert prefilter.matches(b"Copyright 2024") == {1}
+    assert Prefilter([]).candidates(b"x") == frozenset()
+
+
+def test_lines_matching_reports_each_line_once() -> None:
+    text = b"aa aa\nbb\naa"
+    assert lines_matching(Finder("(?m)aa"), text, [0, 6, 9]) == [0, 2]
+
+
+def test_a_pattern_set_can_answer_with_given_ids() -> None:
+    patterns = PatternSet(["a", "b"], anchored=True, ids=[7, 9])
+    assert patterns.match("b") == {9}
+    assert patterns.match(b"a") == {7}

@@ -1,0 +1,329 @@
+"""Stage 2: decoding bytes and normalizing the text (cleaner/normalize.py)."""
+
+from __future__ import annotations
+
+import codecs
+import sys
+import typing
+import unicodedata
+
+import ftfy
+import pytest
+from ftfy.badness import MOJIBAKE_CATEGORIES, is_bad
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaner.config import RepairConfig
+from cleaner.text.normalize import (
+    DecodeError,
+    _is_normalized,
+    _repair,
+    _Scan,
+    decode,
+    may_interact,
+    needs_repair,
+    normalize,
+)
+
+TEXT = "Presiden “Jokowi” berkata: café buka – 20% lebih murah."
+# A paragraph of Indonesian news text in Windows-1252: mostly ASCII, a few typographic marks.
+CP1252_TEXT = (
+    "“Kami sudah bekerja keras,” ujar Menteri Keuangan di Jakarta. "
+    "Café di Bandung ramai pengunjung – terutama saat akhir pekan."
+)
+
+
+def _norm(text: str) -> str:
+    return normalize(text, RepairConfig())
+
+
+# --- decode ------------------------------------------------------------------------------
+
+
+def test_decode_plain_utf8() -> None:
+    assert decode(TEXT.encode("utf-8")) == (TEXT, "utf-8")
+
+
+def test_decode_utf8_with_bom_drops_the_bom() -> None:
+    assert decode(codecs.BOM_UTF8 + TEXT.encode("utf-8")) == (TEXT, "utf-8")
+
+
+@pytest.mark.parametrize(
+    ("bom", "codec"),
+    [
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+        (codecs.BOM_UTF32_LE, "utf-32-le"),
+        (codecs.BOM_UTF32_BE, "utf-32-be"),
+    ],
+)
+def test_decode_follows_the_byte_order_mark(bom: bytes, codec: str) -> None:
+    assert decode(bom + TEXT.encode(codec)) == (TEXT, codec)
+
+
+def test_decode_utf32_le_bom_is_not_mistaken_for_utf16_le() -> None:
+    # The UTF-32 LE mark starts with the UTF-16 LE mark; decoding as UTF-16 would yield NULs.
+    text, encoding = decode(codecs.BOM_UTF32_LE + "Halo".encode("utf-32-le"))
+    assert encoding == "utf-32-le"
+    assert text == "Halo"
+
+
+def test_decode_bom_followed_by_invalid_bytes_raises_decode_error() -> None:
+    with pytest.raises(DecodeError, match="utf-8 byte-order mark"):
+        decode(codecs.BOM_UTF8 + b"\xff\xfe broken")
+
+
+def test_decode_cp1252_bytes_are_decoded_to_the_original_text() -> None:
+    text, encoding = decode(CP1252_TEXT.encode("cp1252"))
+    assert text == CP1252_TEXT
+    assert encoding != "utf-8"
+
+
+def test_decode_cp1252_letters_that_other_code_pages_read_differently() -> None:
+    # ï è û are 0xEF 0xE8 0xFB: cp1250 (a common wrong guess) reads them as ď č ű.
+    original = CP1252_TEXT + " Menu: crème brûlée yang naïve."
+    text, _ = decode(original.encode("cp1252"))
+    assert text == original
+
+
+def test_decode_short_cp1252_text_with_several_accents() -> None:
+    # Observed: charset-normalizer guesses cp1125 here and returns "Cafщ Ц Menu".
+    original = "Café – Menu"
+    text, _ = decode(original.encode("cp1252"))
+    assert text == original
+
+
+def test_decode_falls_back_to_charset_normalizer_for_other_code_pages() -> None:
+    original = "«Привет мир» это тест на кодировку windows-1251 с большим количеством текста."
+    text, encoding = decode(original.encode("cp1251"))
+    assert text == original
+    assert encoding == "cp1251"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [bytes(range(256)), b"\x00\x01\x02\xff\xfe\xfd" * 50],
+    ids=["all-byte-values", "binary-garbage"],
+)
+def test_decode_binary_bytes_raise_decode_error(data: bytes) -> None:
+    # Observed: DecodeError; the message has been "charset-normalizer found no encoding"
+    # and, in the newer code, "binary data: holds NUL or other control bytes".
+    with pytest.raises(DecodeError):
+        decode(data)
+
+
+def test_decode_error_is_a_value_error() -> None:
+    assert issubclass(DecodeError, ValueError)
+
+
+def test_decode_empty_bytes_is_empty_utf8_text() -> None:
+    assert decode(b"") == ("", "utf-8")
+
+
+# --- normalize: line endings and line numbers ---------------------------------------------
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r", "\u2028", "\u2029"])
+def test_normalize_unifies_line_endings(newline: str) -> None:
+    assert _norm(f"satu{newline}dua{newline}tiga") == "satu\ndua\ntiga"
+
+
+def test_normalize_keeps_blank_lines_so_line_numbers_stay_meaningful() -> None:
+    raw = "judul\r\n\r\n  \r\n\u00a0\r\nparagraf pertama\r\n\r\nparagraf kedua"
+    result = _norm(raw)
+    assert result.split("\n") == ["judul", "", "", "", "paragraf pertama", "", "paragraf kedua"]
+
+
+def test_normalize_preserves_the_number_of_lines() -> None:
+    raw = "a\n\n\u200b\n\x00\nb\n"
+    assert _norm(raw).count("\n") == raw.count("\n")
+
+
+# --- normalize: ftfy repairs ----------------------------------------------------------------
+
+
+def test_normalize_repairs_double_encoded_utf8() -> None:
+    assert _norm("â€œHaloâ€\x9d") == "“Halo”"
+
+
+def test_normalize_repairs_latin1_mojibake_of_accented_letter() -> None:
+    assert _norm("cafÃ© di Jakarta") == "café di Jakarta"
+
+
+def test_normalize_repairs_latin1_mojibake_whose_last_byte_is_0x85() -> None:
+    # "😅" is F0 9F 98 85 in UTF-8; read as Latin-1 its last byte becomes U+0085,
+    # which must be repaired back by ftfy, not taken for a line break first.
+    mojibake = "Lucu 😅 sekali".encode().decode("latin-1")
+    assert _norm(mojibake) == "Lucu 😅 sekali"
+
+
+def test_normalize_turns_c1_ellipsis_into_an_ellipsis_not_a_line_break() -> None:
+    # U+0085 in scraped text is a cp1252 "…" read as Latin-1 (fix_c1_controls is on).
+    assert _norm("Tunggu\x85 katanya") == "Tunggu… katanya"
+
+
+def test_normalize_keeps_curly_quotes() -> None:
+    assert _norm("“Halo,” katanya. ‘Ya’") == "“Halo,” katanya. ‘Ya’"
+
+
+def test_repair_config_does_not_uncurl_quotes_by_default() -> None:
+    assert RepairConfig().uncurl_quotes is False
+    assert RepairConfig().to_ftfy().uncurl_quotes is False
+
+
+def test_normalize_uncurls_quotes_when_configured() -> None:
+    assert normalize("“Halo”", RepairConfig(uncurl_quotes=True)) == '"Halo"'
+
+
+def test_normalize_decodes_html_entities_when_text_has_no_tag() -> None:
+    assert _norm("&#34;Halo&#34; &amp; selamat&nbsp;pagi") == '"Halo" & selamat pagi'
+
+
+def test_normalize_leaves_entities_alone_when_text_holds_markup() -> None:
+    assert _norm("<b>&#34;Halo&#34;</b>") == "<b>&#34;Halo&#34;</b>"
+
+
+def test_normalize_removes_terminal_escapes() -> None:
+    assert _norm("\x1b[31mMerah\x1b[0m") == "Merah"
+
+
+# --- normalize: invisible and control characters --------------------------------------------
+
+
+def test_normalize_removes_nul_and_control_characters() -> None:
+    assert _norm("a\x00b\x07c\x1bd\x7fe\x1cf") == "abcdef"
+
+
+@pytest.mark.parametrize(
+    "invisible",
+    ["\u200b", "\u200c", "\u2060", "\ufeff", "\u00ad", "\u180e"],
+    ids=["zwsp", "zwnj", "word-joiner", "bom", "soft-hyphen", "mongolian-vowel-sep"],
+)
+def test_normalize_removes_invisible_characters(invisible: str) -> None:
+    assert _norm(f"peme{invisible}rintah") == "pemerintah"
+
+
+def test_normalize_keeps_zero_width_joiner() -> None:
+    family = "👨\u200d👩\u200d👧"
+    assert _norm(f"Keluarga {family}") == f"Keluarga {family}"
+
+
+# --- normalize: spaces and Unicode form -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "space",
+    ["\u00a0", "\u2009", "\u202f", "\u3000", "\t", "\u2002", "  \u00a0 \t"],
+    ids=["nbsp", "thin", "narrow-nbsp", "ideographic", "tab", "en-space", "mixed-run"],
+)
+def test_normalize_turns_any_space_run_into_one_ascii_space(space: str) -> None:
+    assert _norm(f"Jakarta{space}Pusat") == "Jakarta Pusat"
+
+
+def test_normalize_strips_trailing_and_leading_spaces_on_every_line() -> None:
+    assert _norm("  satu  \ndua\u00a0\u00a0\n\ttiga\t") == "satu\ndua\ntiga"
+
+
+def test_normalize_composes_to_nfc() -> None:
+    result = _norm("Soekarno berkata: cafe\u0301")
+    assert result == "Soekarno berkata: caf\u00e9"
+    assert len(result) == len("Soekarno berkata: café")
+
+
+def test_normalize_nfkc_when_configured() -> None:
+    assert normalize("x\u00b2", RepairConfig(normalization="NFKC")) == "x2"
+
+
+def test_normalize_fixes_latin_ligatures_and_full_width_letters() -> None:
+    assert _norm("\ufb01nal ＡＢＣ") == "final ABC"
+
+
+def test_normalize_accepts_a_prebuilt_ftfy_config() -> None:
+    repair = RepairConfig()
+    assert normalize("â€œHaloâ€\x9d", repair, repair.to_ftfy()) == "“Halo”"
+
+
+# The screen that lets most texts skip ftfy must never skip a text ftfy would change.
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    text=st.text(
+        alphabet=st.one_of(
+            st.characters(codec="utf-8"),
+            st.sampled_from(list("â€œ™Ã©Â\xa0\x85\x93\x94&;#<ﬁＡ\r\u2028\x1b")),
+        ),
+        max_size=60,
+    )
+)
+def test_the_repair_screen_misses_nothing_ftfy_would_fix(text: str) -> None:
+    config = RepairConfig()
+    if not needs_repair(text, config):
+        assert ftfy.fix_text(text, config.to_ftfy()) == unicodedata.normalize("NFC", text)
+
+
+def test_the_repair_screen_lets_clean_fixture_text_skip_ftfy() -> None:
+    from tests.conftest import FIXTURES
+
+    config = RepairConfig()
+    skipped = 0
+    for path in FIXTURES.rglob("*.txt"):
+        text = path.read_text(encoding="utf-8")
+        if not needs_repair(text, config):
+            skipped += 1
+            assert ftfy.fix_text(text, config.to_ftfy()) == text
+    assert skipped >= 5  # clean text with curly quotes and dashes needs no repair
+
+
+_SAFE = "".join(
+    MOJIBAKE_CATEGORIES[name] for name in ("start_punctuation", "end_punctuation", "common")
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from(list(_SAFE + " aZ09.,\n")), max_size=40))
+def test_quotes_dashes_and_bullets_alone_never_look_like_mojibake(text: str) -> None:
+    """The claim the screen rests on: ftfy's detector needs some other character."""
+    assert not is_bad(text)
+
+
+Form = typing.Literal["NFC", "NFKC", "NFD", "NFKD"]
+_MESSY = st.lists(
+    st.one_of(
+        st.characters(codec="utf-8"),
+        st.sampled_from(list("â€œ™Ã©Â\xa0\x85\x93\x94&;#<ﬁＡ\r\u2028\x1b\n\n\n")),
+        st.sampled_from(["&amp;", "&lt;", "&ldquo;", "â€™", "Ã©", " \n", "  ", "e\u0301"]),
+    ),
+    max_size=60,
+).map("".join)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(text=_MESSY)
+def test_repairing_only_the_lines_that_need_it_is_ftfy_on_the_whole_text(text: str) -> None:
+    """ftfy works line by line, except that a ``<`` turns HTML unescaping off for the
+    rest of the text; fixing just the flagged lines (then NFC over the whole text, as
+    ``normalize`` does) must give ftfy's own result."""
+    config = RepairConfig()
+    repaired = unicodedata.normalize("NFC", _repair(text, config, config.to_ftfy()))
+    assert repaired == ftfy.fix_text(text, config.to_ftfy())
+
+
+def test_only_marks_and_hangul_jamo_combine_with_the_character_before() -> None:
+    """The NFC shortcut's premise, checked against Unicode's whole composition table."""
+    partners = []
+    for code in range(0x80, sys.maxunicode + 1):
+        char = chr(code)
+        if unicodedata.combining(char):
+            partners.append(char)
+        parts = unicodedata.decomposition(char).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            partners.append(chr(int(parts[1], 16)))
+    assert partners
+    assert all(may_interact(char) for char in partners)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(text=_MESSY, form=st.sampled_from(typing.get_args(Form)))
+def test_the_normal_form_shortcut_agrees_with_unicodedata(text: str, form: Form) -> None:
+    assert _is_normalized(form, text, _Scan.of(text)) == unicodedata.is_normalized(form, text)

@@ -22,7 +22,7 @@ from cleaner.errors import CleanerError, RuleFileError
 from cleaner.models import Article, RawDocument, Reject
 from cleaner.pipeline import Cleaner, clean_html, clean_text
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "Article",

@@ -466,7 +466,7 @@ Indonesian stoplist). Scores are bag-of-words precision, recall and F1 (lower-ca
 paragraph for scoring, since the references keep it); "markers" counts boilerplate left
 in the output (`Baca juga`, `ADVERTISEMENT`, `Copyright`, `Pewarta:`, sign-offs such as
 `(kpl/pur)`, share and follow prompts; the pattern is `BOILERPLATE_MARKERS` in
-`cleaner/evaluate.py`).
+`tools/evaluate.py`).
 
 The references are other projects' test expectations, not hand-checked gold: some drop
 inline link text, some keep the dateline or the sign-off (which the cleaner moves into

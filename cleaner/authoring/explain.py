@@ -95,6 +95,7 @@ class Explanation:
                     row.append(_clip(f.value))
                     row.append(f"  line {f.line}, {f.rule}", style="cyan")
                     console.print(row, highlight=False, soft_wrap=True)
+            self._notes(console, cleaned.hits)
         result = trace.result
         if isinstance(result, Article):
             console.print(
@@ -130,6 +131,17 @@ class Explanation:
         text.append(_clip(line.text))
         return text
 
+    def _notes(self, console: Console, hits: Any) -> None:
+        """Why each rule that acted exists, in its author's words (its ``note``)."""
+        noted = [(rule, n) for rule in sorted(hits) if (n := self.origins.get(rule)) and n.note]
+        if not noted:
+            return
+        console.print(Text("why", style="bold"))
+        for rule, origin in noted:
+            row = Text(f"  {rule:<32} ", style="yellow")
+            row.append(_clip(" ".join((origin.note or "").split())))
+            console.print(row, highlight=False, soft_wrap=True)
+
     def _where(self, rule: str) -> str:
         origin = self.origins.get(rule)
         if origin is None:
@@ -161,6 +173,7 @@ def _rule(rule: str | None, origins: dict[str, Origin]) -> dict[str, Any] | None
         "rule": rule,
         "file": origin.file if origin else None,
         "file_line": origin.line if origin else None,
+        "note": origin.note if origin else None,
     }
 
 

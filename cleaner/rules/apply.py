@@ -209,7 +209,7 @@ def _apply_drops(doc: Cleaned, rules: OutletRules, slots: _Slots, limit: int | N
 
 
 def _apply_field(doc: Cleaned, rule: CompiledField, slots: _Slots, limit: int | None) -> None:
-    if rule.fallback and all(name in doc.fields for name in rule.names):
+    if rule.if_missing and all(name in doc.fields for name in rule.names):
         return
     if rule.relative_to is not None:
         anchor = doc.anchors.get(rule.relative_to)

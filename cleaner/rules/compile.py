@@ -46,6 +46,8 @@ class Origin:
 
     file: str
     line: int | None
+    note: str | None = None
+    """The rule's ``note``: why it exists, in its author's words."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +96,7 @@ class CompiledField:
     pattern: Pattern
     slot: int
     repeat: bool
-    fallback: bool
+    if_missing: bool
     relative_to: str | None
     offset: int
     names: frozenset[str] = frozenset()
@@ -211,7 +213,8 @@ def _compile_sections(
         return len(slots) - 1
 
     def origin(section: str, index: int) -> Origin:
-        return Origin(str(path), lines.get((*where, section, index)))
+        note = getattr(sections, section)[index].note
+        return Origin(str(path), lines.get((*where, section, index)), note)
 
     def window(rule: _Rule) -> Window:
         return Window(rule.within, rule.within_last, tuple(rule.after_leading))
@@ -262,7 +265,7 @@ def _compile_sections(
             pattern=compile_pattern(f.pattern),
             slot=slot(f.pattern),
             repeat=f.repeat,
-            fallback=f.fallback,
+            if_missing=f.if_missing,
             relative_to=rid(f.relative_to) if f.relative_to else None,
             offset=f.offset or 0,
             names=frozenset(compile_pattern(f.pattern).groupindex),

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from cleaner.errors import RuleFileError
 from cleaner.rules.compile import OutletRules, Rulebook, compile_rules
 from cleaner.rules.patterns import PatternError
-from cleaner.rules.schema import GENERIC, LocatedValueError, RuleFile
+from cleaner.rules.schema import GENERIC, RETIRED_KEYS, LocatedValueError, RuleFile
 
 
 def _line_of(lines: dict[tuple[Any, ...], int], loc: Sequence[Any]) -> int | None:
@@ -94,6 +94,9 @@ def _problem(err: Any, lines: dict[tuple[Any, ...], int]) -> tuple[int | None, s
     message = err["msg"].removeprefix("Value error, ")
     if err["type"] == "extra_forbidden":
         message = f"unknown key {loc[-1]!r}"
+        context = next((p for p in reversed(loc[:-1]) if isinstance(p, str)), "")
+        if (change := RETIRED_KEYS.get((context, str(loc[-1])))) is not None:
+            message += f": {change}"
     return _line_of(lines, loc), f"{where}: {message}" if where else message
 
 

@@ -58,6 +58,15 @@ LineClass = Literal["headline", "title_case", "timestamp", "number"]
 HeuristicName = Literal["title-echo", "link-lists", "inline-related-links"]
 """The heuristics a rule file may switch on (:data:`cleaner.rules.heuristics.HEURISTICS`)."""
 
+RETIRED_KEYS: dict[tuple[str, str], str] = {
+    ("fields", "fallback"): "renamed `if_missing` (cleaner 0.2): `fallback` now means only "
+    "trafilatura's fallback extractors, under `html:`",
+    ("html", "favor_precision"): "removed (cleaner 0.2): no rule file set it; delete the line",
+    ("html", "favor_recall"): "removed (cleaner 0.2): no rule file set it; delete the line",
+}
+"""Keys older rule files may hold, ``(section or mapping, key)``, and what to do instead:
+``cleaner rules check`` (and every run) says so instead of just "unknown key"."""
+
 Section = Literal[
     "drop_blocks",
     "drop_lines",
@@ -145,15 +154,14 @@ class FieldRule(_Rule):
     By default the first matching line is used and the rule stops. ``repeat: true``
     also removes later matching lines. A field already given by an earlier rule keeps
     its first value, but the line still leaves (it is metadata either way) unless the
-    rule is a ``fallback``. ``relative_to`` names
-    a ``strip_prefixes`` rule or an earlier field rule of the same file: the rule then
-    looks only at the kept line ``offset`` lines away from the line that rule matched
-    (-1: the line just above).
+    rule is ``if_missing``. ``relative_to`` names a ``strip_prefixes`` rule or an earlier
+    field rule of the same file: the rule then looks only at the kept line ``offset``
+    lines away from the line that rule matched (-1: the line just above).
     """
 
     pattern: FieldRegex
     repeat: bool = False
-    fallback: bool = Field(
+    if_missing: bool = Field(
         False,
         description="Only run when earlier rules have not already given every field of "
         "this rule's pattern (a second guess at where the title is, say).",

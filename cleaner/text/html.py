@@ -78,9 +78,9 @@ class HtmlOptions(BaseModel):
         default_factory=list,
         description="Elements removed before extraction, e.g. a related-stories box.",
     )
-    include_tables: bool = True
-    favor_precision: bool = False
-    favor_recall: bool = False
+    include_tables: bool = Field(
+        True, description="Whether tables (their rows, one line each) are part of the text."
+    )
     fallback: bool = Field(
         True,
         description="Whether trafilatura also runs its fallback extractors (readability, "
@@ -113,12 +113,7 @@ class HtmlOptions(BaseModel):
         """The settings that change trafilatura's text (the rest only change metadata):
         two options with the same ``extraction`` give the same text. ``fallback`` is not
         among them: an outlet turns it off only where the text comes out the same."""
-        return (
-            tuple(self.prune_xpath),
-            self.include_tables,
-            self.favor_precision,
-            self.favor_recall,
-        )
+        return (tuple(self.prune_xpath), self.include_tables)
 
     def redo(self, done: HtmlOptions) -> bool:
         """Whether a page extracted with ``done`` must be extracted again with these:
@@ -132,8 +127,6 @@ class HtmlOptions(BaseModel):
         return HtmlOptions(
             prune_xpath=[*self.prune_xpath, *outlet.prune_xpath],
             include_tables=outlet.include_tables,
-            favor_precision=outlet.favor_precision,
-            favor_recall=outlet.favor_recall,
             fallback=outlet.fallback,
             metadata={**self.metadata, **outlet.metadata},
             search=outlet.search if outlet.search is not None else self.search,
@@ -219,12 +212,7 @@ def _extractor(options: HtmlOptions, url: str | None) -> Any:
     once per set of options, since making one reads trafilatura's configuration file
     again (about 0.1 ms, a page's worth of our metadata reading)."""
     extractor = copy.copy(
-        _extractor_template(
-            not options.fallback,
-            options.include_tables,
-            options.favor_precision,
-            options.favor_recall,
-        )
+        _extractor_template(not options.fallback, options.include_tables, False, False)
     )
     extractor.url = url
     extractor.source = url and url.encode("utf-8", "replace").decode("utf-8")

@@ -1,60 +1,111 @@
-"""``cleaner explain``: every line, the rule that removed it and where that rule is written."""
+"""``cleaner explain``: every line, the rule that removed it, where that rule is written
+and why (its note)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
-from cleaner import Cleaner, RawDocument
+from cleaner import Cleaner, CleanerConfig, RawDocument
 from cleaner.authoring.explain import explain
 from cleaner.cli.app import app
-from tests.conftest import FIXTURES
 
 runner = CliRunner()
-SINDO = next((FIXTURES / "sindonews").glob("001_*.txt"))
+
+RULES = """\
+name: Kabar Contoh
+domains: [kabarcontoh.id]
+fingerprints:
+  - '^KABARCONTOH, '
+strip_prefixes:
+  - id: dateline
+    note: The lead-in names the place the story was filed from.
+    within: 3
+    pattern: 'KABARCONTOH, (?P<dateline>[A-Z]+) - '
+fields:
+  - id: title
+    relative_to: dateline
+    offset: -1
+    pattern: '(?P<title>.{10,200})$'
+drop_lines:
+  - id: share
+    note: The share bar under every article.
+    pattern: 'Bagikan ke teman$'
+"""
+SHARE_LINE = RULES.splitlines().index("  - id: share") + 1
+PAGE = """\
+Warga Desa Sukamaju Menanam Seribu Pohon
+KABARCONTOH, GARUT - Warga Desa Sukamaju menanam seribu pohon di lereng bukit pada Minggu pagi.
+Bagikan ke teman
+Kepala desa mengatakan penanaman akan diulang setiap musim hujan.
+Baca juga: Banjir Surut di Hilir Sungai
+"""
 
 
-def test_text_shows_removed_lines_with_rule_and_place_and_the_fields() -> None:
-    result = runner.invoke(app, ["explain", str(SINDO)])
+@pytest.fixture
+def example(tmp_path: Path) -> tuple[Path, Path]:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "kabarcontoh.yaml").write_text(RULES, encoding="utf-8")
+    page = tmp_path / "berita.txt"
+    page.write_text(PAGE, encoding="utf-8")
+    return rules, page
+
+
+def test_text_shows_removed_lines_with_rule_and_place_and_the_fields(
+    example: tuple[Path, Path],
+) -> None:
+    rules, page = example
+    result = runner.invoke(app, ["explain", str(page), "--rules", str(rules)])
     assert result.exit_code == 0, result.stderr
-    out = result.stdout
-    assert "outlet: sindonews (fingerprint:" in out
-    assert "rules: rules/sindonews.yaml" in out or "sindonews.yaml" in out
-    lines = out.splitlines()
-    loading = next(line for line in lines if "loading..." in line)
-    assert "- loading..." in loading
-    assert "generic/loading" in loading
-    assert "generic.yaml:" in loading  # the file and line the rule is written on
-    dateline = next(line for line in lines if "sindonews/dateline" in line)
-    assert "~ Armenia pada Rabu" in dateline and "cut 'YEREVAN - '" in dateline
-    kept = next(line for line in lines if "Sedangkan Armenia menuduh" in line)
-    assert "generic/" not in kept and "sindonews/" not in kept
-    assert any(line.startswith("  title") and "line 1, sindonews/title" in line for line in lines)
-    assert lines[-1].startswith("article: 247 words")
-    assert "\x1b[" not in out  # piped: plain text, no colour codes
+    lines = result.stdout.splitlines()
+    assert lines[1].startswith("outlet: kabarcontoh (fingerprint: ^KABARCONTOH, )")
+    share = next(line for line in lines if "Bagikan ke teman" in line)
+    assert share.startswith("   3 - ")
+    assert (
+        "kabarcontoh/share" in share and f"kabarcontoh.yaml:{SHARE_LINE}" in share
+    )  # file and line
+    baca = next(line for line in lines if "Baca juga" in line)
+    assert "- Baca juga" in baca and "generic/" in baca and "generic.yaml:" in baca
+    lead = next(line for line in lines if line.startswith("   2 "))
+    assert "~ Warga Desa Sukamaju menanam" in lead and "cut 'KABARCONTOH, GARUT - '" in lead
+    kept = next(line for line in lines if "Kepala desa" in line)
+    assert kept.startswith("   4   Kepala desa")
+    assert any(line.startswith("  title") and "line 1, kabarcontoh/title" in line for line in lines)
+    assert any(line.startswith("  dateline") and "GARUT" in line for line in lines)
+    why = lines[lines.index("why") + 1 :]
+    assert any("kabarcontoh/share" in w and "The share bar under every article." in w for w in why)
+    assert any("kabarcontoh/dateline" in w and "names the place" in w for w in why)
+    assert lines[-1].startswith("article: 21 words")
+    assert "\x1b[" not in result.stdout  # piped: plain text, no colour codes
 
 
-def test_json_for_tools() -> None:
-    result = runner.invoke(app, ["explain", str(SINDO), "--json"])
+def test_json_for_tools(example: tuple[Path, Path]) -> None:
+    rules, page = example
+    result = runner.invoke(app, ["explain", str(page), "--rules", str(rules), "--json"])
     data = json.loads(result.stdout)
-    assert data["outlet"]["id"] == "sindonews"
+    assert data["outlet"]["id"] == "kabarcontoh"
     assert data["outlet"]["detected_by"] == "fingerprint"
     by_no = {line["no"]: line for line in data["lines"]}
-    assert by_no[4]["status"] == "removed"
-    assert by_no[4]["removed_by"]["rule"] == "generic/loading"
-    assert by_no[4]["removed_by"]["file"].endswith("generic.yaml")
-    assert isinstance(by_no[4]["removed_by"]["file_line"], int)
-    assert by_no[8]["status"] == "shortened"
-    assert by_no[8]["cuts"][0]["text"] == "YEREVAN - "
+    assert by_no[3]["status"] == "removed"
+    assert by_no[3]["removed_by"]["rule"] == "kabarcontoh/share"
+    assert by_no[3]["removed_by"]["file"].endswith("kabarcontoh.yaml")
+    assert by_no[3]["removed_by"]["file_line"] == SHARE_LINE
+    assert by_no[3]["removed_by"]["note"] == "The share bar under every article."
+    assert by_no[2]["status"] == "shortened"
+    assert by_no[2]["cuts"][0]["text"] == "KABARCONTOH, GARUT - "
+    assert by_no[4]["status"] == "kept"
     assert data["fields"]["title"]["line"] == 1
-    assert data["result"]["title"].startswith("Meski Sekutu Rusia")
+    assert data["result"]["title"] == "Warga Desa Sukamaju Menanam Seribu Pohon"
 
 
-def test_the_explanation_agrees_with_the_record() -> None:
-    cleaner = Cleaner()
-    doc = RawDocument(source="x", data=SINDO.read_bytes())
+def test_the_explanation_agrees_with_the_record(example: tuple[Path, Path]) -> None:
+    rules, page = example
+    cleaner = Cleaner(CleanerConfig(rules_dirs=(rules,)))
+    doc = RawDocument(source="x", data=page.read_bytes())
     data = explain(cleaner.trace(doc), cleaner.rulebook).to_json()
     kept = [line["text"] for line in data["lines"] if line["status"] != "removed"]
     assert "\n".join(kept) == cleaner.clean(doc).text  # type: ignore[union-attr]
@@ -77,10 +128,11 @@ def test_units_of_a_jsonl_file_and_the_unit_option(tmp_path: Path) -> None:
     assert "holds no unit 9" in missing.stderr
 
 
-def test_forced_outlet_and_errors() -> None:
-    forced = runner.invoke(app, ["explain", str(SINDO), "--outlet", "rmol"])
+def test_forced_outlet_and_errors(example: tuple[Path, Path]) -> None:
+    _, page = example
+    forced = runner.invoke(app, ["explain", str(page), "--outlet", "rmol"])
     assert "outlet: rmol (forced: rmol)" in forced.stdout
     assert runner.invoke(app, ["explain", "nope.txt"]).exit_code == 2
-    bad = runner.invoke(app, ["explain", str(SINDO), "--outlet", "nope"])
+    bad = runner.invoke(app, ["explain", str(page), "--outlet", "nope"])
     assert bad.exit_code == 2
     assert bad.stderr.startswith("cleaner: error: unknown outlet 'nope'")

@@ -197,6 +197,39 @@ def test_unknown_key_inside_a_rule(tmp_path: Path) -> None:
     assert "drop_lines[1]" in error.message
 
 
+def test_a_key_of_an_older_schema_says_what_to_write_instead(tmp_path: Path) -> None:
+    body = """
+        name: Demo
+        fields:
+          - id: title
+            fallback: true
+            pattern: '(?P<title>.+)$'
+        html:
+          favor_precision: true
+    """
+    error = load_error(tmp_path, body)
+    messages = [message for _, message in error.problems]
+    assert [line for line, _ in error.problems] == [4, 7]
+    assert "fields[0].fallback: unknown key 'fallback': renamed `if_missing`" in messages[0]
+    assert "html.favor_precision: unknown key 'favor_precision': removed" in messages[1]
+
+
+def test_fallback_is_only_trafilaturas_under_html(tmp_path: Path) -> None:
+    rules = compile_file(
+        tmp_path,
+        """
+        name: Demo
+        fields:
+          - id: title
+            if_missing: true
+            pattern: '(?P<title>.+)$'
+        html:
+          fallback: false
+        """,
+    )
+    assert rules.fields[0].if_missing and rules.html is not None and not rules.html.fallback
+
+
 def test_invalid_regex(tmp_path: Path) -> None:
     body = """
         name: Demo

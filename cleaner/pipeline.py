@@ -41,7 +41,7 @@ from cleaner.rules.compile import Rulebook
 from cleaner.rules.detect import Detection, detect
 from cleaner.rules.document import Cleaned
 from cleaner.rules.load import load_rulebook
-from cleaner.rules.schema import GENERIC
+from cleaner.rules.schema import EVERY_DOCUMENT
 from cleaner.text import html
 from cleaner.text.dates import parse_date, parse_offset
 from cleaner.text.language import identify, stopword_density
@@ -145,7 +145,7 @@ class Cleaner:
         named = doc.meta.get("outlet")
         if named in self.rulebook.outlets:
             return detect(text, url, self.rulebook, str(named), "input")
-        if named is not None and named != GENERIC and not warnings:
+        if named is not None and named not in EVERY_DOCUMENT and not warnings:
             warnings.append(f"outlet: no rule file for {named!r}; detected instead")
         return detect(text, url, self.rulebook)
 
@@ -195,10 +195,8 @@ class Cleaner:
         return Prepared(text, encoding, url, detection, page, warnings, given)
 
     def apply(self, prepared: Prepared) -> Cleaned:
-        """Stage 4: the outlet's rules, then the generic ones."""
-        chain = [self.rulebook.generic]
-        if prepared.detection.rules is not None:
-            chain.insert(0, prepared.detection.rules)
+        """Stage 5: the outlet's rules, then the lexicon and the generic rules."""
+        chain = self.rulebook.chain(prepared.detection.rules)
         return clean_lines(prepared.text, chain, self._tz, self._known(prepared))
 
     @staticmethod
@@ -284,10 +282,8 @@ class Cleaner:
     def _layers(doc: RawDocument, cleaned: Cleaned, page: PageMeta | None) -> list[dict[str, str]]:
         """Field sources in order of precedence (see the module's docstring)."""
         given = {k: str(doc.meta[k]) for k in ("published_at",) if doc.meta.get(k)}
-        outlet = {
-            k: f.value for k, f in cleaned.fields.items() if not f.rule.startswith("generic/")
-        }
-        generic = {k: f.value for k, f in cleaned.fields.items() if f.rule.startswith("generic/")}
+        outlet = {k: f.value for k, f in cleaned.fields.items() if not _shared(f.rule)}
+        generic = {k: f.value for k, f in cleaned.fields.items() if _shared(f.rule)}
         from_page: dict[str, str] = {}
         if page is not None:
             page = page.completed({"authors", "category", "tags"} - given.keys() - outlet.keys())
@@ -322,6 +318,11 @@ class Cleaner:
         """
         for unit in read_units(inputs, self.config.read):
             yield unit if isinstance(unit, Reject | Skip) else self.clean(unit)
+
+
+def _shared(rule: str) -> bool:
+    """Whether ``rule`` (``<file>/<id>``) is one of the rules for every document."""
+    return rule.split("/", 1)[0] in EVERY_DOCUMENT
 
 
 _default: Cleaner | None = None

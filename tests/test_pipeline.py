@@ -96,8 +96,8 @@ def test_empty_after_cleaning_names_the_rules(cleaner: Cleaner) -> None:
     data = "Baca juga: Sesuatu\nCopyright © 2024 Contoh.com\n".encode()
     result = cleaner.clean(RawDocument(source="x.txt", data=data))
     assert isinstance(result, Reject)
-    assert result.rule_hits == {"generic/copyright": 1, "generic/related-link": 1}
-    assert "generic/related-link" in result.detail
+    assert result.rule_hits == {"lexicon/copyright": 1, "lexicon/related-link": 1}
+    assert "lexicon/related-link" in result.detail
 
 
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig", "cp1252"])

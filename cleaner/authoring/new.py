@@ -1,7 +1,7 @@
 """``cleaner rules new``: a commented rule file for a new outlet and a first fixture.
 
-With a sample page, the generic rules are run on it and what they remove, and the
-page's lead-in, become proposed rules marked ``REVIEW`` for the author to read.
+With a sample page, the rules for every document (lexicon, generic) are run on it, and
+what they remove and the page's lead-in become proposed rules marked ``REVIEW``.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from cleaner.errors import RuleFileError
 from cleaner.io.sources import read_units
 from cleaner.models import RawDocument
 from cleaner.pipeline import Cleaner
+from cleaner.rules.schema import EVERY_DOCUMENT
 
 SCHEMA_FILE = "rules.schema.json"
 MODELINE = f"# yaml-language-server: $schema={SCHEMA_FILE}"
@@ -35,7 +36,7 @@ def scaffold(
 ) -> list[Path]:
     """Write ``rules_dir/NAME.yaml`` and ``fixtures_root/NAME/``; return the paths written.
 
-    With a ``sample``, the generic rules are run on it: each line they remove becomes a
+    With a ``sample``, the lexicon and generic rules are run on it: each line they remove becomes a
     proposed drop rule marked ``REVIEW``, and a lead-in such as ``Kabar.id, JAKARTA - ``
     becomes a proposed fingerprint and strip rule.
     """
@@ -96,8 +97,10 @@ def _proposals(sample: Path) -> Proposals:
         seen.add(text)
         rule = line.removed_by
         if rule is not None:
-            generic_field = rule in {f.id for f in cleaner.rulebook.generic.fields}
-            if rule.startswith("generic/") and rule not in _CONTEXTUAL and not generic_field:
+            shared = cleaner.rulebook.everywhere
+            generic_field = rule in {f.id for rules in shared for f in rules.fields}
+            from_shared = rule.split("/", 1)[0] in EVERY_DOCUMENT
+            if from_shared and rule not in _CONTEXTUAL and not generic_field:
                 found.drop_lines.append(
                     f"  - id: review-{len(found.drop_lines) + 1}  # REVIEW: {rule} already "
                     "removes it; keep to pin it for this outlet\n"

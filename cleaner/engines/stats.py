@@ -13,7 +13,7 @@ from typing import Any
 
 from cleaner.models import Article, Reject, Skip
 from cleaner.rules.compile import Rulebook
-from cleaner.rules.schema import GENERIC
+from cleaner.rules.schema import EVERY_DOCUMENT
 
 UNKNOWN_OUTLET = "(no outlet rules)"
 
@@ -106,9 +106,10 @@ class RunStats:
                 if dead:
                     out[name] = dead
         if self.outlets:
-            dead = [r.id for r in rulebook.generic.compiled_rules() if not all_hits[r.id]]
-            if dead:
-                out[GENERIC] = dead
+            for shared in rulebook.everywhere:
+                dead = [r.id for r in shared.compiled_rules() if not all_hits[r.id]]
+                if dead:
+                    out[shared.outlet] = dead
         return out
 
     def to_dict(self, rulebook: Rulebook | None = None) -> dict[str, Any]:
@@ -129,7 +130,7 @@ class RunStats:
                 }
                 for name, o in sorted(self.outlets.items())
             },
-            "generic_never_fired": never.get(GENERIC, []),
+            **{f"{name}_never_fired": never.get(name, []) for name in EVERY_DOCUMENT},
         }
 
     def one_line(self) -> str:
@@ -163,8 +164,9 @@ class RunStats:
                 out.append(f"    {rule:<47} {n:>10}")
             if name in never:
                 out.append(f"    never fired: {_brief(never[name])}")
-        if GENERIC in never:
-            out.append(f"generic rules never fired: {_brief(never[GENERIC])}")
+        for name in EVERY_DOCUMENT:
+            if name in never:
+                out.append(f"{name} rules never fired: {_brief(never[name])}")
         return "\n".join(out)
 
 

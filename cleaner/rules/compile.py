@@ -319,11 +319,23 @@ def _compile_sections(
 
 @dataclass(frozen=True)
 class Rulebook:
-    """Every outlet's rules plus the generic ones, as the pipeline uses them."""
+    """Every outlet's rules plus those for every document, as the pipeline uses them."""
 
     outlets: dict[str, OutletRules]
     generic: OutletRules
     domain_index: dict[str, str] = field(default_factory=dict)
+    lexicon: OutletRules | None = None
+    """The boilerplate lexicon (``rules/lexicon.yaml``), when there is one."""
+
+    @property
+    def everywhere(self) -> tuple[OutletRules, ...]:
+        """The rule files that run on every document, in order (:data:`EVERY_DOCUMENT`):
+        after an outlet's own rules, the lexicon, then the generic rules."""
+        return (self.generic,) if self.lexicon is None else (self.lexicon, self.generic)
+
+    def chain(self, outlet: OutletRules | None) -> list[OutletRules]:
+        """The rule files a document of ``outlet`` (or of none) goes through, in order."""
+        return [*([outlet] if outlet is not None else []), *self.everywhere]
 
     @cached_property
     def fingerprints(self) -> tuple[Prefilter, tuple[tuple[OutletRules, str], ...]]:
@@ -337,7 +349,7 @@ class Rulebook:
         """Where every rule id is written (file and line)."""
         return {
             rule.id: rule.origin
-            for rules in [*self.outlets.values(), self.generic]
+            for rules in [*self.outlets.values(), *self.everywhere]
             for rule in rules.compiled_rules()
         }
 

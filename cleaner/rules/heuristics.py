@@ -129,8 +129,7 @@ def inline_related_links(doc: Cleaned, rule: CompiledHeuristic) -> None:
     finansial) memiliki ...``. The marker is the rule's ``pattern``; the headline runs
     over capitalised words (and the small words headlines keep in lower case) and ends
     at ``?`` or ``!``, or where a capitalised word is followed by an ordinary lower-case
-    word, which starts the next sentence. When no end is found within 25 words, nothing
-    is cut.
+    word, which starts the next sentence (see :func:`_headline_end`).
     """
     if rule.pattern is None:
         return
@@ -143,7 +142,14 @@ def inline_related_links(doc: Cleaned, rule: CompiledHeuristic) -> None:
             continue
         pos = 0
         while line.removed_by is None and (m := rule.pattern.search(line.text, pos)):
-            end = _headline_end(line.text, m.end())
+            text = line.text
+            end = _headline_end(text, m.end())
+            if text[m.start() : m.end()].rstrip().endswith(":") and (
+                end is None or text[end:].lstrip()[:1].islower()
+            ):
+                # No Title-Case run, or one a lower-case word broke: a sentence-case
+                # headline ("Baca juga: Tim Garuda taklukkan Macan Putih ...").
+                end = _sentence_case_end(text, m.end()) or end
             if end is None:
                 pos = m.end()
                 continue
@@ -151,24 +157,90 @@ def inline_related_links(doc: Cleaned, rule: CompiledHeuristic) -> None:
             pos = m.start()
 
 
+_MAX_HEADLINE_WORDS = 60
+"""Words a run of related headlines may hold after its last marker. Prose has no runs of
+as many capitalised words; a list of three or four headlines has."""
+_MARKER_WORDS = frozenset({"baca", "simak", "lihat"})
+_ALSO = frozenset({"juga", "pula"})
+_LIST_NUMBER = re.compile(r"\d{1,2}[.)]")
+
+
 def _headline_end(text: str, start: int) -> int | None:
-    """Where a Title-Case headline beginning at ``start`` ends, or ``None``."""
+    """Where a run of Title-Case headlines beginning at ``start`` ends, or ``None``.
+
+    The run goes on across further markers (``... UMKM Baca Juga KPPU Ingatkan ...``)
+    and ends at ``?`` or ``!``, before an ordinary lower-case word, where a capitalised
+    word is followed by one (the next sentence starts), or at the end of the line (a
+    list closing a collapsed page). More than :data:`_MAX_HEADLINE_WORDS` capitalised
+    words since the last marker is not a headline: nothing is cut.
+    """
     spans = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", text[start:])]
-    for n, (a, b) in enumerate(spans[:26]):
+    words = 0  # of the current headline, since the last marker
+    skip = False
+    for i, (a, b) in enumerate(spans):
+        if skip:
+            skip = False
+            continue
         word = text[a:b]
         core = word_core(word)
         if not core:
             continue
         lower = core.lower()
+        if lower in _MARKER_WORDS and i + 1 < len(spans):
+            following = word_core(text[spans[i + 1][0] : spans[i + 1][1]]).lower()
+            if following in _ALSO:  # another "Baca juga": the run goes on
+                words, skip = 0, True
+                continue
         if not (core[0].isupper() or core[0].isdigit() or lower in SMALL_WORDS):
-            return spans[n - 1][1] if n >= 2 else None  # a lower-case word: no headline here
-        if n >= 2 and core[0].isupper() and n + 1 < len(spans):
-            following = word_core(text[spans[n + 1][0] : spans[n + 1][1]])
+            return spans[i - 1][1] if words >= 2 else None  # a lower-case word: prose
+        if words >= 2 and _LIST_NUMBER.fullmatch(word):
+            return a  # "1." opens a numbered item of the article
+        if words >= 2 and core[0].isupper() and i + 1 < len(spans):
+            following = word_core(text[spans[i + 1][0] : spans[i + 1][1]])
             if following and following[0].islower() and following.lower() not in SMALL_WORDS:
                 return a  # "Fintech (teknologi": the next sentence starts here
-        if word.endswith(("?", "!")) and n >= 1:
+        if word.endswith(("?", "!")) and words >= 1:
             return b
-    return None
+        words += 1
+        if words > _MAX_HEADLINE_WORDS:
+            return None
+    return len(text) if words >= 2 else None
+
+
+_MAX_SENTENCE_CASE_WORDS = 20
+
+
+def _sentence_case_end(text: str, start: int) -> int | None:
+    """Where a headline in sentence case (``Baca juga: Rans taklukkan Pelita Jaya di
+    kandang``), after a marker with a colon, ends: before the next marker, at ``?`` or
+    ``!``, or where a capitalised word between two lower-case ones starts the next
+    sentence (``... perpanjang kemenangan Klub yang bermarkas``); at the end of the line
+    when it comes first. A proper name after a lower-case word (``taklukkan Pelita
+    Jaya``) is followed by another capital, so it does not end the headline. ``None``
+    when no end shows within :data:`_MAX_SENTENCE_CASE_WORDS` words.
+    """
+    spans = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", text[start:])]
+    cores = [word_core(text[a:b]) for a, b in spans]
+    for i, (a, b) in enumerate(spans[: _MAX_SENTENCE_CASE_WORDS + 1]):
+        core = cores[i]
+        if not core:
+            continue
+        following = cores[i + 1] if i + 1 < len(spans) else ""
+        if i >= 1 and core.lower() in _MARKER_WORDS and following.lower() in _ALSO:
+            return a  # the next related link: it is cut on its own
+        if (
+            i >= 2
+            and core[0].isupper()
+            and cores[i - 1][:1].islower()
+            and not text[spans[i - 1][0] : spans[i - 1][1]].endswith((",", ";", ":"))
+            and following[:1].islower()
+        ):
+            return a
+        if i >= 2 and text[a:b].endswith(("?", "!")):
+            return b
+        if text[a:b].endswith(".") and not core[-1:].isdigit():
+            return None  # a sentence ("Baca juga: semua dokumen ... rapat."), not a headline
+    return len(text) if 2 <= len(spans) <= _MAX_SENTENCE_CASE_WORDS else None
 
 
 Heuristic = Callable[[Cleaned, CompiledHeuristic], None]

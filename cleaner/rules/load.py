@@ -14,10 +14,10 @@ from pydantic import ValidationError
 from cleaner.errors import RuleFileError
 from cleaner.rules.compile import OutletRules, Rulebook, compile_rules
 from cleaner.rules.patterns import PatternError
-from cleaner.rules.schema import GENERIC, RETIRED_KEYS, LocatedValueError, RuleFile
+from cleaner.rules.schema import GENERIC, LEXICON, RETIRED_KEYS, LocatedValueError, RuleFile
 
 
-def _line_of(lines: dict[tuple[Any, ...], int], loc: Sequence[Any]) -> int | None:
+def line_of(lines: dict[tuple[Any, ...], int], loc: Sequence[Any]) -> int | None:
     for n in range(len(loc), -1, -1):
         if (found := lines.get(tuple(loc[:n]))) is not None:
             return found
@@ -97,7 +97,7 @@ def _problem(err: Any, lines: dict[tuple[Any, ...], int]) -> tuple[int | None, s
         context = next((p for p in reversed(loc[:-1]) if isinstance(p, str)), "")
         if (change := RETIRED_KEYS.get((context, str(loc[-1])))) is not None:
             message += f": {change}"
-    return _line_of(lines, loc), f"{where}: {message}" if where else message
+    return line_of(lines, loc), f"{where}: {message}" if where else message
 
 
 def compile_rule_file(path: Path, *, bundled: bool) -> OutletRules:
@@ -148,6 +148,12 @@ def _load(key: tuple[tuple[str, str, bool, int, int], ...]) -> Rulebook:
     generic = compiled.pop(GENERIC, None)
     if generic is None:
         raise RuleFileError(str(bundled_rules_dir()), None, f"no {GENERIC}.yaml rule file")
+    lexicon = compiled.pop(LEXICON, None)
+    for shared in (generic, lexicon):
+        if shared is not None and (shared.domains or shared.fingerprints):
+            raise RuleFileError(
+                str(shared.path), None, "runs on every document: it has no domains or fingerprints"
+            )
     domain_index: dict[str, str] = {}
     for outlet in sorted(compiled):
         for domain in compiled[outlet].domains:
@@ -159,7 +165,10 @@ def _load(key: tuple[tuple[str, str, bool, int, int], ...]) -> Rulebook:
                     f"domain {domain} is already claimed by {other}",
                 )
     rulebook = Rulebook(
-        outlets=dict(sorted(compiled.items())), generic=generic, domain_index=domain_index
+        outlets=dict(sorted(compiled.items())),
+        generic=generic,
+        domain_index=domain_index,
+        lexicon=lexicon,
     )
     try:
         rulebook.fingerprints  # noqa: B018 - compile the shared set now, not mid-run

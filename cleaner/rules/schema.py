@@ -32,7 +32,13 @@ from cleaner.rules.patterns import compile_pattern
 from cleaner.text.html import HtmlOptions
 
 GENERIC = "generic"
-"""The stem of the rule file that applies to every document."""
+"""The stem of the rule file of generic rules: structure (lists, datelines, credits) and
+heuristics that hold for every outlet."""
+LEXICON = "lexicon"
+"""The stem of the boilerplate lexicon: phrases no article says, each with examples and
+counter-examples."""
+EVERY_DOCUMENT = (LEXICON, GENERIC)
+"""The rule files that run on every document, in this order, after the outlet's own."""
 
 
 def _valid_regex(pattern: str) -> str:
@@ -80,6 +86,18 @@ SECTIONS: tuple[Section, ...] = get_args(Section)
 """The rule sections, in the order they run: the one list of them."""
 
 
+class ExampleEdit(BaseModel):
+    """An example line and what must be left of it once the rule has acted."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: str
+    rest: str = Field(description="The line after the cut (empty: the whole line goes).")
+
+
+Example = str | ExampleEdit
+
+
 class LocatedValueError(ValueError):
     """A validation error that knows where in the file it belongs (for ``file:line``)."""
 
@@ -104,6 +122,17 @@ class _Rule(BaseModel):
         description="With `within`: count the N lines from the first kept line that is not "
         "of these classes (`[headline]` skips a title and subtitle: the window starts at "
         "the first paragraph).",
+    )
+    examples: list[Example] = Field(
+        default_factory=list,
+        description="Lines the rule must act on, as found on real pages: removed (a drop or "
+        "field rule) or shortened (a span or strip rule; give `{text: ..., rest: ...}` to "
+        "say what must be left). `rules check` and the test suite check every one.",
+    )
+    counter_examples: list[str] = Field(
+        default_factory=list,
+        description="Lines of article text the rule must leave alone (`baca juga` inside a "
+        "quote, `editor` as a noun): checked like `examples`.",
     )
 
     @model_validator(mode="after")
@@ -218,6 +247,8 @@ class HeuristicRef(BaseModel):
     pattern: Regex | None = Field(
         None, description="For heuristics that take one: the marker they look for."
     )
+    examples: list[Example] = Field(default_factory=list)
+    counter_examples: list[str] = Field(default_factory=list)
 
     @field_validator("id", mode="before")
     @classmethod

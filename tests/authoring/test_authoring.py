@@ -63,7 +63,7 @@ def test_new_explain_edit_test_gives_a_passing_outlet(tmp_path: Path) -> None:
     rule_file = rules / "kabarcontoh.yaml"
     text = rule_file.read_text(encoding="utf-8")
     assert text.startswith(MODELINE)
-    assert "REVIEW: generic/copyright already removes it" in text
+    assert "REVIEW: lexicon/copyright already removes it" in text
     assert "'^KABARCONTOH\\.ID\\s*(?:,|--|-|–|—)'" in text  # the lead-in, as a fingerprint
     RuleFile.model_validate(yaml.safe_load(text))  # a valid rule file as written
     assert (fixtures / "kabarcontoh" / "page.txt").read_text(encoding="utf-8") == PAGE
@@ -120,12 +120,12 @@ def test_rules_test_shows_a_diff_when_a_fixture_fails(tmp_path: Path) -> None:
     runner.invoke(app, ["rules", "test", "kabarcontoh", "--rules", str(rules), "--update"])
     write(
         rules / "kabarcontoh.yaml",
-        head + "drop_lines:\n  - id: share\n    pattern: 'Bagikan artikel ini$'\n",
+        head + "drop_lines:\n  - id: answer\n    pattern: '“Tidak\\.”$'\n",
     )
     result = runner.invoke(app, ["rules", "test", "kabarcontoh", "--rules", str(rules)])
     assert result.exit_code == 1
     assert "FAIL" in result.stdout
-    assert "-  Bagikan artikel ini" in result.stdout  # the line the new rule removed
+    assert "-  “Tidak.”" in result.stdout  # the line the new rule removed
     unknown = runner.invoke(app, ["rules", "test", "nope"])
     assert unknown.exit_code == 2 and "unknown outlet 'nope'" in unknown.stderr
 
@@ -217,7 +217,7 @@ def test_stats_file_counts_rule_hits_and_names_rules_that_never_fired(tmp_path: 
     assert rmol["documents"] == rmol["articles"] == len(list((FIXTURES / "rmol").glob("*.txt")))
     assert rmol["rule_hits"]["rmol/byline"] == rmol["documents"]
     assert rmol["never_fired"] == []
-    assert "generic/loading" in data["generic_never_fired"]
+    assert "lexicon/loading" in data["lexicon_never_fired"]
     assert data["skipped"] == {"file with no reader (.yaml)": rmol["documents"]}
 
 

@@ -69,7 +69,7 @@ def test_text_shows_removed_lines_with_rule_and_place_and_the_fields(
         "kabarcontoh/share" in share and f"kabarcontoh.yaml:{SHARE_LINE}" in share
     )  # file and line
     baca = next(line for line in lines if "Baca juga" in line)
-    assert "- Baca juga" in baca and "generic/" in baca and "generic.yaml:" in baca
+    assert "- Baca juga" in baca and "lexicon/" in baca and "lexicon.yaml:" in baca
     lead = next(line for line in lines if line.startswith("   2 "))
     assert "~ Warga Desa Sukamaju menanam" in lead and "cut 'KABARCONTOH, GARUT - '" in lead
     kept = next(line for line in lines if "Kepala desa" in line)

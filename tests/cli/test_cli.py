@@ -130,7 +130,7 @@ def test_rules_dir_overrides_a_bundled_outlet(tmp_path: Path) -> None:
     (record,) = records(result.stdout)
     assert record["cleaning"]["rule_hits"] == {
         "rmol/hujan": 1,
-        "generic/related-link": 1,
+        "lexicon/related-link": 1,
         "generic/dateline": 1,
     }
 

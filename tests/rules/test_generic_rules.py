@@ -72,7 +72,7 @@ def test_boilerplate_line_is_removed(cleaner: Cleaner, line: str, rule: str | No
     assert result.text == TEXT
     assert sum(result.cleaning.rule_hits.values()) == 1
     if rule is not None:
-        assert result.cleaning.rule_hits == {f"generic/{rule}": 1}
+        assert [hit.split("/", 1)[1] for hit in result.cleaning.rule_hits] == [rule]
 
 
 def test_boilerplate_at_the_very_end_is_removed(cleaner: Cleaner) -> None:

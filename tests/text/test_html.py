@@ -403,7 +403,7 @@ def test_page_on_a_bundled_outlets_domain_gets_that_outlet(
     assert result.site_name == site
     assert result.title == HEADLINE
     assert "Baca juga" not in result.text
-    assert result.cleaning.rule_hits.get("generic/related-link") == 1
+    assert result.cleaning.rule_hits.get("lexicon/related-link") == 1
     assert PARAGRAPHS[1] in result.text.split("\n")
 
 

@@ -8,6 +8,7 @@ BIN    := $(VENV)/bin
 CORPUS ?= fixtures
 OUT    ?= out/corpus.jsonl
 REALPAGES ?= ../shared/realpages
+CORPORA ?= ../shared/corpora
 PIP    := $(BIN)/python -m pip --disable-pip-version-check
 
 .PHONY: help install install-dev clean-corpus test lint typecheck lock clean eval schema bench
@@ -54,8 +55,8 @@ lock:  ## re-pin every dependency after a change to pyproject.toml
 clean:  ## remove out/ and caches (keeps .venv)
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache
 
-eval: install  ## fixtures and ../shared/realpages against quality/baseline.yaml (cleaner, trafilatura, jusText); writes docs/quality.md
-	$(BIN)/python -m tools.evaluate --realpages $(REALPAGES) --baseline quality/baseline.yaml --write docs/quality.md
+eval: install  ## fixtures, ../shared/realpages and ../shared/corpora against quality/baseline.yaml (cleaner, trafilatura, jusText; under a minute); writes docs/quality.md
+	$(BIN)/python -m tools.evaluate --realpages $(REALPAGES) --corpora $(CORPORA) --baseline quality/baseline.yaml --write docs/quality.md
 
 bench: install  ## speed against ftfy and trafilatura alone, every core, peak memory (a few minutes); writes docs/benchmarks.md
 	$(BIN)/python -m tools.bench --write docs/benchmarks.md

@@ -68,9 +68,10 @@ class Cleaning(BaseModel):
         "text",
         description="What the input held: plain text, or an HTML page (main text extracted).",
     )
-    detected_by: Literal["forced", "input", "url", "fingerprint"] | None = Field(
+    detected_by: Literal["forced", "input", "url", "domain", "fingerprint"] | None = Field(
         description="How the outlet was chosen (--outlet, the input record's `outlet`, the "
-        "URL's domain, fingerprints in the text); null when no outlet rules applied."
+        "URL's domain, the record's domain field, signs in the text: fingerprints, copyright "
+        "lines, lead-ins); null when no outlet rules applied."
     )
     encoding: str = Field(description="The encoding the input bytes were decoded from.")
     rule_hits: dict[str, int] = Field(

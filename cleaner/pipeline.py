@@ -147,7 +147,7 @@ class Cleaner:
             return detect(text, url, self.rulebook, str(named), "input")
         if named is not None and named not in EVERY_DOCUMENT and not warnings:
             warnings.append(f"outlet: no rule file for {named!r}; detected instead")
-        return detect(text, url, self.rulebook)
+        return detect(text, url, self.rulebook, domain=doc.meta.get("domain"))
 
     def prepare(self, doc: RawDocument) -> Prepared | Reject:
         """Stages 1 to 3: decode, extract (HTML), normalize, detect."""

@@ -41,6 +41,7 @@ class Explanation:
                 "id": detection.outlet,
                 "detected_by": detection.method,
                 "evidence": list(detection.evidence),
+                "score": round(detection.score, 3),
                 "rules_file": str(detection.rules.path) if detection.rules else None,
             }
             out["encoding"] = prepared.encoding
@@ -73,11 +74,16 @@ class Explanation:
         if prepared is not None:
             detection = prepared.detection
             if detection.rules is None:
-                console.print("outlet: none recognised; generic rules only", soft_wrap=True)
+                said = "outlet: none recognised; generic rules only"
+                if detection.evidence:  # signs too weak or pointing two ways
+                    said += f" (signs weigh {detection.score:g}, too little or unclear: "
+                    said += "; ".join(detection.evidence) + ")"
+                console.print(said, highlight=False, soft_wrap=True)
             else:
-                evidence = ", ".join(detection.evidence)
+                evidence = "; ".join(detection.evidence)
                 console.print(
-                    f"outlet: {detection.outlet} ({detection.method}: {evidence}); "
+                    f"outlet: {detection.outlet} ({_how(detection.method, detection.score)}: "
+                    f"{evidence}); "
                     f"rules: {shown_path(detection.rules.path)}",
                     highlight=False,
                     soft_wrap=True,
@@ -149,6 +155,11 @@ class Explanation:
         return (
             f"{shown_path(origin.file)}:{origin.line}" if origin.line else shown_path(origin.file)
         )
+
+
+def _how(method: str | None, score: float) -> str:
+    """``fingerprint, weight 1.6`` for signs in the text; the method alone otherwise."""
+    return f"{method}, weight {score:g}" if method == "fingerprint" else str(method)
 
 
 def shown_path(path: str | Path) -> str:

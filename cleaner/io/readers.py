@@ -43,6 +43,9 @@ def read_whole(
 
 JSONL_FIELDS = ("text", "html", "url", "id", "outlet", "published_at")
 """Fields of a JSONL record the cleaner reads; all others travel on under ``extra``."""
+DOMAIN_FIELDS = ("domain", "outlet_domain", "site", "hostname")
+"""Fields that may name the site a record comes from; read (the first one given) to
+choose the outlet's rules when there is no URL, and passed on under ``extra`` too."""
 
 
 def read_jsonl(stream: BinaryIO, source: str, limit: int) -> Iterator[Unit]:
@@ -88,6 +91,9 @@ def jsonl_record(line: bytes, where: str) -> RawDocument | Reject:
         value = record.get(name)
         if isinstance(value, str | int) and not isinstance(value, bool) and str(value).strip():
             meta[name] = str(value).strip()
+    domain = next((v for k in DOMAIN_FIELDS if isinstance(v := record.get(k), str) and v), None)
+    if domain is not None:
+        meta["domain"] = domain.strip()
     extra = {k: v for k, v in record.items() if k not in JSONL_FIELDS}
     if extra:
         meta["extra"] = extra

@@ -28,6 +28,8 @@ from cleaner.rules.patterns import (
     document_pattern,
 )
 from cleaner.rules.schema import (
+    BRAND,
+    GENERIC,
     SECTIONS,
     DropLine,
     HeuristicName,
@@ -139,8 +141,12 @@ class OutletRules:
     name: str
     path: Path
     domains: tuple[str, ...]
-    fingerprints: tuple[str, ...]
-    min_fingerprints: int
+    fingerprints: tuple[tuple[str, float], ...]
+    """``(pattern, weight)``: a plain fingerprint weighs 1/min_fingerprints."""
+    brands: tuple[str, ...]
+    """How the outlet names itself: its ``brands``, its name and its domains."""
+    evidence: tuple[tuple[str, str, float], ...]
+    """The generic file's ``(id, pattern with {brand}, weight)``."""
     max_line_chars: int | None
     drop_blocks: tuple[CompiledBlock, ...]
     drop_lines: tuple[CompiledLine, ...]
@@ -288,8 +294,12 @@ def _compile_sections(
         name=spec.name,
         path=path,
         domains=tuple(spec.domains) if not where else (),
-        fingerprints=tuple(spec.fingerprints) if not where else (),
-        min_fingerprints=spec.min_fingerprints,
+        fingerprints=tuple(
+            (f, 1 / spec.min_fingerprints) if isinstance(f, str) else (f.pattern, f.weight)
+            for f in (spec.fingerprints if not where else ())
+        ),
+        brands=tuple(dict.fromkeys([*spec.brands, spec.name, *spec.domains])) if not where else (),
+        evidence=tuple((e.id, e.pattern, e.weight) for e in spec.evidence) if not where else (),
         max_line_chars=spec.max_line_chars,
         drop_blocks=drop_blocks,
         drop_lines=drop_lines,
@@ -317,6 +327,30 @@ def _compile_sections(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Sign:
+    """Something in a page's text that says which outlet published it, and how much."""
+
+    rules: OutletRules
+    kind: str
+    """``fingerprint``, ``fingerprint inside a line`` or ``generic/<evidence id>``."""
+    pattern: str
+    """As written in the rule file."""
+    weight: float
+    searched: str
+    """What is searched for."""
+
+
+_AFTER_TITLE = r"[A-Z0-9][^\s]*[ \t]+|[.!?”\")][ \t]*"
+"""What comes before a lead-in further on in a line: the last word of a title (capital
+or digit) or a sentence's end, not prose ("dilaporkan TRIBUNNEWS.COM --")."""
+
+
+def _literal(text: str) -> str:
+    """``text`` as an RE2 pattern matching it literally."""
+    return re.sub(r"([.^$*+?()\[\]{}|\\])", r"\\\1", text)
+
+
 @dataclass(frozen=True)
 class Rulebook:
     """Every outlet's rules plus those for every document, as the pipeline uses them."""
@@ -338,11 +372,25 @@ class Rulebook:
         return [*([outlet] if outlet is not None else []), *self.everywhere]
 
     @cached_property
-    def fingerprints(self) -> tuple[Prefilter, tuple[tuple[OutletRules, str], ...]]:
-        """Every outlet's fingerprints in one set (searched in multi-line mode), and
-        for each index the outlet and the pattern as written."""
-        owners = tuple((rules, p) for rules in self.outlets.values() for p in rules.fingerprints)
-        return Prefilter([f"(?m){p}" for _, p in owners]), owners
+    def signs(self) -> tuple[Prefilter, tuple[Sign, ...]]:
+        """Every sign of every outlet in one set, searched in multi-line mode: its
+        fingerprints (and, for one anchored at a line's start, the same found further
+        on in a line, at half weight), and the generic file's evidence patterns with
+        the outlet's brands in place of ``{brand}``."""
+        signs: list[Sign] = []
+        for rules in self.outlets.values():
+            for pattern, weight in rules.fingerprints:
+                signs.append(Sign(rules, "fingerprint", pattern, weight, pattern))
+                if pattern.startswith("^"):
+                    inline = rf"(?:{_AFTER_TITLE})(?:{pattern[1:]})"
+                    signs.append(
+                        Sign(rules, "fingerprint inside a line", pattern, weight / 2, inline)
+                    )
+            brands = "(?i:" + "|".join(_literal(b) for b in rules.brands) + ")"
+            for rule_id, template, weight in self.generic.evidence:
+                searched = template.replace(BRAND, brands)
+                signs.append(Sign(rules, f"{GENERIC}/{rule_id}", template, weight, searched))
+        return Prefilter([f"(?m){s.searched}" for s in signs]), tuple(signs)
 
     @cached_property
     def origins(self) -> dict[str, Origin]:

@@ -1,9 +1,13 @@
-"""Stage 3: which outlet published a document.
+"""Stage 3: which outlet published a document, on evidence.
 
-In order: the outlet the user forced (``--outlet``) or the input record named; the outlet whose
-domain the document's URL is on; the outlet with the most fingerprints found in the text
-(at least its ``min_fingerprints``; ties go to the outlet id that sorts first, so the
-choice is deterministic). A document no rule file claims gets the generic rules only.
+In order: the outlet the user forced (``--outlet``) or the input record named; the outlet
+whose domain the document's URL is on, or the input's domain field; else the weight of
+the signs found anywhere in the text (:attr:`Rulebook.signs`): each outlet's
+fingerprints, and the generic file's evidence patterns naming it by its brands (a
+copyright line, a lead-in, a channel promo). An outlet is chosen only when its signs
+weigh :data:`CLAIM` or more and :data:`MARGIN` more than any other outlet's: applying
+a wrong outlet's rules does more harm than applying none, so an unclear case gets the
+generic rules, and its evidence is kept for ``cleaner explain``.
 """
 
 from __future__ import annotations
@@ -14,9 +18,16 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from cleaner.rules.compile import OutletRules, Rulebook
+from cleaner.rules.patterns import compile_pattern
 
-Method = Literal["forced", "input", "url", "fingerprint"]
-"""``forced``: ``--outlet``; ``input``: the input record's ``outlet`` field."""
+Method = Literal["forced", "input", "url", "domain", "fingerprint"]
+"""``forced``: ``--outlet``; ``input``: the input record's ``outlet`` field; ``domain``:
+its domain field; ``fingerprint``: signs in the text."""
+
+CLAIM = 1.0
+"""What the signs of an outlet must weigh to claim a document."""
+MARGIN = 0.5
+"""How much more than the next outlet's they must weigh."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +37,10 @@ class Detection:
     rules: OutletRules | None
     method: Method | None = None
     evidence: tuple[str, ...] = ()
-    """The domain, or the fingerprint patterns that were found."""
+    """The domain, or each sign found, as ``kind (weight): pattern``; when no outlet is
+    chosen, the signs of the two that came closest, as ``outlet: kind (weight): pattern``."""
+    score: float = 0.0
+    """What the signs weigh (1 for a domain or a forced outlet)."""
 
     @property
     def outlet(self) -> str | None:
@@ -54,23 +68,39 @@ def detect(
     rulebook: Rulebook,
     forced: str | None = None,
     forced_by: Method = "forced",
+    domain: str | None = None,
 ) -> Detection:
     """Choose the outlet rules for one document."""
     if forced is not None:
-        return Detection(rulebook.outlets[forced], forced_by, (forced,))
-    if url and (host := host_of(url)):
-        rules = rulebook.for_domain(host)
-        if rules is not None:
-            return Detection(rules, "url", (host,))
-    patterns, owners = rulebook.fingerprints
-    found: dict[str, list[str]] = {}
-    for index in sorted(patterns.matches(text.encode("utf-8", "surrogatepass"))):
-        rules, pattern = owners[index]
-        found.setdefault(rules.outlet, []).append(pattern)
-    best: Detection = UNKNOWN
-    best_score = 0
-    for outlet, evidence in sorted(found.items()):
-        rules = rulebook.outlets[outlet]
-        if len(evidence) >= rules.min_fingerprints and len(evidence) > best_score:
-            best, best_score = Detection(rules, "fingerprint", tuple(evidence)), len(evidence)
-    return best
+        return Detection(rulebook.outlets[forced], forced_by, (forced,), 1.0)
+    for method, where in (("url", url), ("domain", domain)):
+        if where and (host := host_of(where)):
+            rules = rulebook.for_domain(host)
+            if rules is not None:
+                return Detection(rules, method, (host,), 1.0)  # type: ignore[arg-type]
+    patterns, signs = rulebook.signs
+    data = text.encode("utf-8", "surrogatepass")
+    found = sorted(
+        (signs[i] for i in patterns.matches(data)), key=lambda s: (s.rules.outlet, -s.weight)
+    )
+    scores: dict[str, float] = {}
+    evidence: dict[str, list[str]] = {}
+    taken: dict[str, list[tuple[int, int]]] = {}
+    for sign in found:  # per outlet, heaviest first
+        outlet = sign.rules.outlet
+        match = compile_pattern(f"(?m){sign.searched}").search(data)
+        span = (match.start(), match.end()) if match else (0, 0)
+        if any(a < span[1] and span[0] < b for a, b in taken.get(outlet, ())):
+            continue  # the same words as a sign already counted (one lead-in, two patterns)
+        taken.setdefault(outlet, []).append(span)
+        scores[outlet] = scores.get(outlet, 0.0) + sign.weight
+        evidence.setdefault(outlet, []).append(f"{sign.kind} ({sign.weight:g}): {sign.pattern}")
+    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+    if not ranked:
+        return UNKNOWN
+    outlet, score = ranked[0]
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+    if score >= CLAIM and score - runner_up >= MARGIN:
+        return Detection(rulebook.outlets[outlet], "fingerprint", tuple(evidence[outlet]), score)
+    close = tuple(f"{name}: {e}" for name, _ in ranked[:2] for e in evidence[name])
+    return Detection(None, None, close, score)

@@ -149,6 +149,11 @@ def _load(key: tuple[tuple[str, str, bool, int, int], ...]) -> Rulebook:
     if generic is None:
         raise RuleFileError(str(bundled_rules_dir()), None, f"no {GENERIC}.yaml rule file")
     lexicon = compiled.pop(LEXICON, None)
+    for rules in compiled.values():
+        if rules.evidence:
+            raise RuleFileError(
+                str(rules.path), None, "evidence: belongs in generic.yaml (use fingerprints)"
+            )
     for shared in (generic, lexicon):
         if shared is not None and (shared.domains or shared.fingerprints):
             raise RuleFileError(
@@ -171,9 +176,11 @@ def _load(key: tuple[tuple[str, str, bool, int, int], ...]) -> Rulebook:
         lexicon=lexicon,
     )
     try:
-        rulebook.fingerprints  # noqa: B018 - compile the shared set now, not mid-run
+        rulebook.signs  # noqa: B018 - compile the shared set now, not mid-run
     except PatternError as exc:
         raise RuleFileError(
-            str(bundled_rules_dir()), None, f"the fingerprints of all rule files: {exc}"
+            str(bundled_rules_dir()),
+            None,
+            f"the fingerprints and evidence of all rule files: {exc}",
         ) from None
     return rulebook

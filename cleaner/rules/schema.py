@@ -21,8 +21,10 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     PositiveInt,
+    Tag,
     field_validator,
     model_validator,
 )
@@ -319,6 +321,48 @@ class TemplateVersion(RuleSections):
         return self
 
 
+BRAND = "{brand}"
+"""Where an evidence pattern of the generic file names the outlet (any of its brands)."""
+
+
+def _brand_pattern(pattern: str) -> str:
+    if BRAND not in pattern:
+        raise ValueError(f"an evidence pattern names the outlet with {BRAND}")
+    compile_pattern(pattern.replace(BRAND, "(?:kabar contoh)"))
+    return pattern
+
+
+class Evidence(BaseModel):
+    """A sign in a page's text that names the outlet that published it, for every outlet:
+    ``{brand}`` stands for any of the outlet's brands (its ``brands``, its name and its
+    domains). Only ``rules/generic.yaml`` has these; an outlet's own signs are its
+    ``fingerprints``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: RuleId
+    note: str | None = None
+    pattern: Annotated[str, AfterValidator(_brand_pattern)] = Field(
+        description="Searched anywhere in the text, line by line (multi-line mode)."
+    )
+    weight: float = Field(gt=0, le=1, description="What finding it counts towards 1.")
+
+
+class Fingerprint(BaseModel):
+    """A fingerprint with its own weight (a plain pattern weighs 1/min_fingerprints)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    pattern: Regex
+    weight: float = Field(gt=0, le=1)
+
+
+FingerprintItem = Annotated[
+    Annotated[Regex, Tag("pattern")] | Annotated[Fingerprint, Tag("weighted")],
+    Discriminator(lambda v: "pattern" if isinstance(v, str) else "weighted"),
+]
+
+
 class RuleFile(RuleSections):
     """The schema of one ``rules/*.yaml`` file."""
 
@@ -327,12 +371,23 @@ class RuleFile(RuleSections):
         default_factory=list,
         description="Hostnames (and their subdomains) whose pages use these rules.",
     )
-    fingerprints: list[Regex] = Field(
+    brands: list[str] = Field(
         default_factory=list,
-        description="Patterns searched in the text (multi-line mode) when a page has no URL.",
+        description="How the outlet names itself in its pages' text (copyright lines, lead-ins,"
+        " promos), besides its name and domains, which count already: e.g. [ANTARA].",
+    )
+    fingerprints: list[FingerprintItem] = Field(
+        default_factory=list,
+        description="Patterns searched in the text (multi-line mode) when a page has no URL; "
+        "each counts 1/min_fingerprints towards claiming it, or its own `weight`. A pattern "
+        "anchored with ^ found further on in a line (a page collapsed into one) counts half.",
     )
     min_fingerprints: PositiveInt = Field(
         1, description="How many fingerprints must be found to claim a document."
+    )
+    evidence: list[Evidence] = Field(
+        default_factory=list,
+        description="Generic file only: signs naming any outlet by its brands (see Evidence).",
     )
     max_line_chars: PositiveInt | None = Field(
         400,

@@ -62,7 +62,9 @@ def test_text_shows_removed_lines_with_rule_and_place_and_the_fields(
     result = runner.invoke(app, ["explain", str(page), "--rules", str(rules)])
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[1].startswith("outlet: kabarcontoh (fingerprint: ^KABARCONTOH, )")
+    assert lines[1].startswith(
+        "outlet: kabarcontoh (fingerprint, weight 1: fingerprint (1): ^KABARCONTOH, )"
+    )
     share = next(line for line in lines if "Bagikan ke teman" in line)
     assert share.startswith("   3 - ")
     assert (

@@ -630,3 +630,12 @@ def test_unreadable_file_is_one_reject_and_reading_goes_on(
         source=locked.as_posix(), reason="unreadable", detail="Permission denied"
     )
     assert got[1] == RawDocument(source=fine.as_posix(), data=ARTICLE.encode())
+
+
+def test_a_jsonl_records_domain_field_is_read_and_passed_on() -> None:
+    from cleaner.io.readers import jsonl_record
+
+    doc = jsonl_record(b'{"text": "Isi.", "outlet_domain": "kompas.com", "x": 1}', "f:1")
+    assert isinstance(doc, RawDocument)
+    assert doc.meta["domain"] == "kompas.com"
+    assert doc.meta["extra"] == {"outlet_domain": "kompas.com", "x": 1}

@@ -140,3 +140,65 @@ def test_host_of_urls_with_and_without_scheme(url: str, host: str) -> None:
 @pytest.mark.parametrize("junk", ["", "http://", "://", "http://[::1", "not a url"])
 def test_host_of_junk_is_none(junk: str) -> None:
     assert host_of(junk) is None
+
+
+# --- evidence anywhere in the text, weighed ---------------------------------------------
+
+COLLAPSED = " ".join(BODY.split("\n"))
+
+
+@pytest.mark.parametrize(
+    ("text", "outlet"),
+    [
+        # a dump collapsed into one line: the lead-in follows the title, not a line start
+        (f"Pencuri Motor Ditangkap di Depok JAKARTA, KOMPAS.com - {COLLAPSED}", "kompas"),
+        (
+            f"{COLLAPSED} Pewarta: Rina Wulandari Editor: Agus Salim Copyright © ANTARA 2024",
+            "antara",
+        ),
+        (f"{COLLAPSED} Baca berita dengan sedikit iklan, klik di sini", "tempo"),
+        (f"Liputan6.com, Jakarta {COLLAPSED}", "liputan6"),
+    ],
+    ids=["lead-in-after-title", "copyright-line", "tempo-promo", "dateline-without-dash"],
+)
+def test_signs_anywhere_in_a_collapsed_dump(rulebook: Rulebook, text: str, outlet: str) -> None:
+    found = detect(text, None, rulebook)
+    assert found.outlet == outlet
+    assert found.method == "fingerprint" and found.score >= 1
+
+
+def test_a_sign_too_light_alone_does_not_claim(rulebook: Rulebook) -> None:
+    # the ad break detik shares with the other sites of its group weighs half
+    found = detect(f"{BODY}\nSCROLL TO CONTINUE WITH CONTENT\n{BODY}", None, rulebook)
+    assert found.rules is None
+    assert found.score == 0.5
+    assert found.evidence and found.evidence[0].startswith("detik: fingerprint (0.5)")
+
+
+def test_signs_of_two_outlets_alike_give_no_outlet(rulebook: Rulebook) -> None:
+    text = f"{BODY}\nCopyright © 2024 SINDOnews.com\nCopyright © 2024 Kompas.com"
+    found = detect(text, None, rulebook)
+    assert found.rules is None  # a wrong outlet's rules do more harm than none
+    assert {e.split(":")[0] for e in found.evidence} == {"kompas", "sindonews"}
+
+
+def test_one_line_counts_once_however_many_patterns_it_matches(rulebook: Rulebook) -> None:
+    found = detect(f"TRIBUNNEWS.COM -- {BODY}", None, rulebook)
+    assert found.outlet == "tribunnews"
+    assert found.score == 1.0 and len(found.evidence) == 1
+
+
+def test_a_copyright_line_of_a_site_without_rules_claims_nothing(rulebook: Rulebook) -> None:
+    assert detect(f"{BODY}\nCopyright © 2024 Kabar Contoh", None, rulebook) == UNKNOWN
+
+
+def test_the_input_records_domain_field(rulebook: Rulebook) -> None:
+    found = detect(BODY, None, rulebook, domain="regional.kompas.com")
+    assert (found.outlet, found.method, found.evidence) == (
+        "kompas",
+        "domain",
+        ("regional.kompas.com",),
+    )
+    assert detect(BODY, "https://www.tribunnews.com/x", rulebook, domain="kompas.com").outlet == (
+        "tribunnews"
+    )

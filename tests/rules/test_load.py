@@ -155,7 +155,7 @@ def test_fingerprints_search_in_multiline_mode(tmp_path: Path) -> None:
     rulebook = load_rulebook([tmp_path])
     found = detect("Judul\nDEMO.COM -- Isi berita.", None, rulebook)
     assert found.outlet == "demo"
-    assert found.evidence == ("^DEMO\\.COM --",)
+    assert found.evidence == ("fingerprint (1): ^DEMO\\.COM --",)
     assert detect("Judul DEMO.COM -- Isi berita.", None, rulebook).outlet is None
 
 
@@ -163,7 +163,7 @@ def test_empty_optional_sections_default_to_nothing(tmp_path: Path) -> None:
     rules = compile_file(tmp_path, "name: Bare\n")
     assert rules.rule_count == 0
     assert rules.domains == ()
-    assert rules.min_fingerprints == 1
+    assert rules.fingerprints == ()
     assert rules.max_line_chars == 400  # long lines are paragraphs unless a file says otherwise
 
 

@@ -189,6 +189,7 @@ RejectReason = Literal[
     "not_html",
     "no_main_text",
     "empty_after_cleaning",
+    "not_article",
     "invalid_record",
     "low_quality",
     "internal_error",

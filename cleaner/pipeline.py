@@ -45,6 +45,7 @@ from cleaner.rules.schema import EVERY_DOCUMENT
 from cleaner.text import html
 from cleaner.text.dates import parse_date, parse_offset
 from cleaner.text.language import identify, stopword_density
+from cleaner.text.likeness import article_like
 from cleaner.text.metadata import merge_metadata
 from cleaner.text.normalize import DecodeError, decode, normalize
 from cleaner.text.page import PageMeta, declared_metadata, page_meta
@@ -81,6 +82,8 @@ class Prepared:
     warnings: list[str] = field(default_factory=list)
     given_date: str | None = None
     """The input record's own ``published_at``."""
+    extraction: html.Extraction | None = None
+    """For HTML: every extraction weighed by the safety net, and the one chosen."""
 
 
 @dataclass
@@ -177,13 +180,14 @@ class Cleaner:
         url = doc.url or html.page_url(tree)
         detection = self._detect("", url, doc, warnings)  # by name or URL, if at all
         options = self.rulebook.html_options(detection.rules)
-        text = normalize(html.main_text(tree, url, options), self.config.repair, self._fixer)
+        extraction = html.extract(tree, markup, url, options)
+        text = normalize(extraction.text, self.config.repair, self._fixer)
         if detection.rules is None:
             detection = self._detect(text, None, doc, warnings)
             detected = self.rulebook.html_options(detection.rules)
             if detected.redo(options):
-                raw = html.main_text(tree, url, detected)
-                text = normalize(raw, self.config.repair, self._fixer)
+                extraction = html.extract(tree, markup, url, detected)
+                text = normalize(extraction.text, self.config.repair, self._fixer)
             options = detected
         if not text.strip():
             return self._reject(
@@ -192,7 +196,7 @@ class Cleaner:
         page = page_meta(declared_metadata(tree, url), tree, options)
         url = doc.url or page.url or url
         given = doc.meta.get("published_at")
-        return Prepared(text, encoding, url, detection, page, warnings, given)
+        return Prepared(text, encoding, url, detection, page, warnings, given, extraction)
 
     def apply(self, prepared: Prepared) -> Cleaned:
         """Stage 5: the outlet's rules, then the lexicon and the generic rules."""
@@ -236,6 +240,12 @@ class Cleaner:
             )
         fields, warnings = merge_metadata(self._layers(doc, cleaned, prepared.page), self._tz)
         body = cleaned.text
+        if not body and cleaned.captions:
+            # A photo page: its captions, each taken out as a field, are the story.
+            body = "\n".join(dict.fromkeys(cleaned.captions))
+            warnings.append("a photo page: the captions are the text")
+        if body and not article_like(body.split("\n")):
+            return self._reject(doc, "not_article", _not_article_detail(body), outlet)
         split = body.split()
         words = len(split)
         language, signals = (
@@ -259,7 +269,7 @@ class Cleaner:
                 "encoding": prepared.encoding,
                 "rule_hits": dict(sorted(cleaned.hits.items())),
                 "lines_in": len(cleaned.lines),
-                "lines_out": len(cleaned.kept),
+                "lines_out": body.count("\n") + 1 if body else 0,
                 "chars_in": len(prepared.text),
                 "warnings": prepared.warnings + warnings,
             },
@@ -318,6 +328,15 @@ class Cleaner:
         """
         for unit in read_units(inputs, self.config.read):
             yield unit if isinstance(unit, Reject | Skip) else self.clean(unit)
+
+
+def _not_article_detail(body: str) -> str:
+    lines = body.split("\n")
+    return (
+        f"no prose: {len(lines)} line{'s' if len(lines) != 1 else ''}, "
+        f"{len(body.split())} words, too few sentences for an article "
+        "(an index, tag or navigation page)"
+    )
 
 
 def _shared(rule: str) -> bool:

@@ -365,3 +365,60 @@ def test_a_rule_file_can_point_at_metadata_in_the_markup(tmp_path: Path) -> None
     assert result.authors == ["Dewi Lestari"]
     assert result.published_at is not None
     assert result.published_at.isoformat() == "2024-03-01T09:15:00+07:00"
+
+
+# --- not an article; a photo page ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Home News\nPolitik\nEkonomi\nOlahraga\nHiburan\nTeknologi",
+        "\n".join(
+            f"Harga Cabai di Pasar Induk Turun Jelang Akhir Pekan Bagian {i}" for i in range(6)
+        ),
+        "Tag: Banjir\nBanjir Rob Genangi Jalan Pantura\nWarga Mengungsi ke Balai Desa\n"
+        "BPBD Siagakan Perahu Karet",
+        "WilayahAcehAsahan - Sumatra UtaraBadung - BaliBalikpapan - Kalimantan Timur"
+        + " Banda Aceh - Aceh Bandar Lampung - Lampung Bandung - Jawa Barat" * 4,
+    ],
+    ids=["navigation", "headlines", "tag-page", "collapsed-region-menu"],
+)
+def test_an_index_tag_or_navigation_page_is_not_an_article(cleaner: Cleaner, text: str) -> None:
+    result = cleaner.clean_text(text)
+    assert isinstance(result, Reject)
+    assert result.reason == "not_article"
+    assert result.detail.startswith("no prose:")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gempa bermagnitudo 5,0 mengguncang Kabupaten Contoh pada Senin pagi, tidak ada korban.",
+        "Daftar harga BBM per 1 Mei yang diumumkan oleh Pertamina pada Selasa pagi berlaku di "
+        "seluruh Indonesia, menurut keterangan resmi perusahaan itu kepada para wartawan.\n"
+        + "\n".join(f"Pertalite | Rp 10.000 | wilayah {i}" for i in range(12)),
+        "Indonesia's ride-hailing company on Wednesday said there was no agreement with any "
+        "party about a potential deal. The statement came after a media report said talks "
+        "had resumed, and its shares rose three percent in early trade on the stock exchange.",
+    ],
+    ids=["one-sentence-brief", "table-with-an-introduction", "english-collapsed"],
+)
+def test_a_brief_or_a_table_with_its_introduction_is_an_article(
+    cleaner: Cleaner, text: str
+) -> None:
+    assert isinstance(cleaner.clean_text(text), Article)
+
+
+def test_a_photo_pages_captions_are_its_text(cleaner: Cleaner) -> None:
+    captions = [
+        "Warga membersihkan lumpur di permukiman yang terendam banjir di Kota Contoh.",
+        "Petugas mengevakuasi seorang lansia menggunakan perahu karet.",
+        "Anak-anak bermain di genangan air di depan masjid.",
+    ]
+    text = "\n".join(f"{c} Foto/ANTARA/Rina Wulandari" for c in captions)
+    result = cleaner.clean_text(text)
+    assert isinstance(result, Article)
+    assert result.text == "\n".join(captions)
+    assert result.image_caption == captions[0]
+    assert "a photo page: the captions are the text" in result.cleaning.warnings

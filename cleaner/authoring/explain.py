@@ -19,6 +19,7 @@ from rich.text import Text
 from cleaner.models import Article
 from cleaner.pipeline import Trace
 from cleaner.rules.compile import Origin, Rulebook
+from cleaner.text.html import Extraction
 
 _SHOWN = 110
 """Characters of a line shown in text mode (JSON has every character)."""
@@ -45,6 +46,20 @@ class Explanation:
                 "rules_file": str(detection.rules.path) if detection.rules else None,
             }
             out["encoding"] = prepared.encoding
+            if prepared.extraction is not None:
+                out["extraction"] = {
+                    "chosen": prepared.extraction.chosen,
+                    "candidates": [
+                        {
+                            "name": c.name,
+                            "likeness": round(c.likeness.score, 3),
+                            "prose": c.likeness.prose,
+                            "linked": c.likeness.linked,
+                            "other": c.likeness.other,
+                        }
+                        for c in prepared.extraction.candidates
+                    ],
+                }
         if cleaned is not None:
             out["lines"] = [
                 {
@@ -88,6 +103,8 @@ class Explanation:
                     highlight=False,
                     soft_wrap=True,
                 )
+        if prepared is not None and prepared.extraction is not None:
+            console.print(_extraction_line(prepared.extraction), highlight=False, soft_wrap=True)
         if cleaned is not None:
             field_of: dict[tuple[str, int], list[str]] = {}
             for name, f in cleaned.fields.items():
@@ -155,6 +172,16 @@ class Explanation:
         return (
             f"{shown_path(origin.file)}:{origin.line}" if origin.line else shown_path(origin.file)
         )
+
+
+def _extraction_line(extraction: Extraction) -> str:
+    """``extraction: rules (likeness 0.96)``, and the others when the net tried them."""
+    chosen = next(c for c in extraction.candidates if c.name == extraction.chosen)
+    line = f"extraction: {chosen.name} (likeness {chosen.likeness.score:.2f}"
+    others = [c for c in extraction.candidates if c is not chosen]
+    if others:
+        line += "; over " + ", ".join(f"{c.name} {c.likeness.score:.2f}" for c in others)
+    return line + ")"
 
 
 def _how(method: str | None, score: float) -> str:

@@ -79,6 +79,8 @@ class Cleaned:
     """How many times a line's text was changed (a span or lead-in cut)."""
     edited: list[Line] = field(default_factory=list)
     """The line of each edit, in order."""
+    captions: list[str] = field(default_factory=list)
+    """Every photo caption a rule captured, in order."""
     _kept: list[Line] | None = None
     _view: tuple[int, View] | None = None
 
@@ -129,8 +131,14 @@ class Cleaned:
         self.edit(line, rule, text[start:end], rest)
 
     def capture(self, groups: dict[str, str | None], rule: str, line: Line) -> None:
+        """Keep what a rule captured: the first value of each field wins; every photo
+        caption is also kept in order (a photo page's captions are its story)."""
         for name, value in groups.items():
-            if value and value.strip() and name not in self.fields:
+            if not value or not value.strip():
+                continue
+            if name == "image_caption":
+                self.captions.append(value.strip())
+            if name not in self.fields:
                 self.fields[name] = FieldValue(value.strip(), rule, line.no)
 
 

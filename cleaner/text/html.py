@@ -18,10 +18,13 @@ import copy
 import functools
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from cleaner.text.language import stopwords as stopwords_indonesian
+from cleaner.text.likeness import Likeness, likeness, page_links, page_prose
 from cleaner.text.normalize import decode
 
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
@@ -192,14 +195,15 @@ def body_lines(body: Any) -> Iterator[str]:
     yield from flush()
 
 
-def main_text(tree: Any, url: str | None, options: HtmlOptions) -> str:
-    """The main text of a parsed page, one block a line (trafilatura works on a copy)."""
+def main_text(tree: Any, url: str | None, options: HtmlOptions, *, precision: bool = False) -> str:
+    """The main text of a parsed page, one block a line (trafilatura works on a copy);
+    ``precision``: trafilatura's favor_precision."""
     from trafilatura import bare_extraction
 
     document: Any = bare_extraction(
         tree,
         prune_xpath=list(options.prune_xpath) or None,
-        options=_extractor(options, url),
+        options=_extractor(options, url, precision),
     )
     if document is None:
         return ""
@@ -207,12 +211,12 @@ def main_text(tree: Any, url: str | None, options: HtmlOptions) -> str:
     return "\n".join(body_lines(body)) if body is not None else (document.text or "")
 
 
-def _extractor(options: HtmlOptions, url: str | None) -> Any:
+def _extractor(options: HtmlOptions, url: str | None, precision: bool = False) -> Any:
     """trafilatura's settings object for ``options`` and a page's URL: a copy of one made
     once per set of options, since making one reads trafilatura's configuration file
     again (about 0.1 ms, a page's worth of our metadata reading)."""
     extractor = copy.copy(
-        _extractor_template(not options.fallback, options.include_tables, False, False)
+        _extractor_template(not options.fallback, options.include_tables, precision, False)
     )
     extractor.url = url
     extractor.source = url and url.encode("utf-8", "replace").decode("utf-8")
@@ -232,3 +236,75 @@ def _extractor_template(fast: bool, tables: bool, precision: bool, recall: bool)
         tables=tables,
         with_metadata=False,
     )
+
+
+# --- the safety net ----------------------------------------------------------------------
+
+MIN_SCORE = 0.5
+"""An extraction whose text is less than half prose (:mod:`cleaner.text.likeness`) is
+not trusted: the other candidates are tried."""
+MIN_COVERAGE = 0.6
+"""Nor is one holding less than this share of the prose of the page's paragraphs."""
+SWITCH_MARGIN = 1.3
+"""A trusted-looking first extraction gives way only to a candidate whose value is this
+many times its own (more of the story, not the comments under it)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One extraction of a page and how much it looks like an article."""
+
+    name: str
+    text: str
+    likeness: Likeness
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """The text chosen from a page, and every candidate weighed for it."""
+
+    text: str
+    chosen: str
+    candidates: tuple[Candidate, ...]
+
+
+def extract(tree: Any, markup: str, url: str | None, options: HtmlOptions) -> Extraction:
+    """The page's main text, with a safety net no rule file can switch off.
+
+    The extraction with the rule files' settings (``options``) comes first. When its
+    text is not mostly prose, or holds much less prose than the page's paragraphs,
+    generic extractions are made too (trafilatura with its fallback extractors and
+    nothing pruned, trafilatura's favor_precision, jusText's paragraph classifier with
+    the Indonesian stoplist), and the one with the most article-like text wins. So an
+    outlet's rules tuned for one template cannot hand over a related-stories list, or
+    half a story, on the next one.
+    """
+    links = page_links(tree)
+    first_name = "rules" if options != HtmlOptions() else "trafilatura"
+    first_text = main_text(tree, url, options)
+    first = Candidate(first_name, first_text, likeness(first_text.split("\n"), links))
+    trusted = first.likeness.score >= MIN_SCORE
+    if trusted and first.likeness.prose >= MIN_COVERAGE * page_prose(tree, options.prune_xpath):
+        return Extraction(first_text, first_name, (first,))
+    texts: list[tuple[str, str]] = []
+    generic = HtmlOptions()
+    if first_name != "trafilatura":
+        texts.append(("trafilatura", main_text(tree, url, generic)))
+    texts.append(("trafilatura favor_precision", main_text(tree, url, generic, precision=True)))
+    texts.append(("jusText", _justext(markup)))
+    candidates = [first, *(Candidate(n, t, likeness(t.split("\n"), links)) for n, t in texts)]
+    best = max(candidates, key=lambda c: c.likeness.value)  # the first wins a tie
+    if trusted and best.likeness.value < SWITCH_MARGIN * first.likeness.value:
+        best = first
+    return Extraction(best.text, best.name, tuple(candidates))
+
+
+def _justext(markup: str) -> str:
+    """jusText's good paragraphs, one a line (its Indonesian stoplist)."""
+    import justext
+
+    try:
+        paragraphs = justext.justext(markup, stopwords_indonesian())
+    except Exception:  # jusText gives up on some markup; the other candidates remain
+        return ""
+    return "\n".join(" ".join(p.text.split()) for p in paragraphs if not p.is_boilerplate)

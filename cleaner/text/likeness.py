@@ -1,0 +1,122 @@
+"""How much an extracted text looks like an article: the HTML safety net's measure.
+
+An extraction can go wrong in two ways no rule file foresees. It can take the wrong
+block (an old template's "BERITA LAINNYA" list instead of the story: short linked
+headlines, no sentences), or lose much of the body on an unfamiliar layout. Both show
+in the text itself, measured against the page:
+
+* **prose**: characters in lines of running prose (eight words or more, a sentence's
+  punctuation, mostly lower-case words), much as jusText classes paragraphs;
+* **linked**: characters in lines that are the text of a link of the page (a list of
+  related stories is a list of links);
+* **other**: the rest (headings, captions, short lines).
+
+:attr:`Likeness.score` is the prose share; :attr:`Likeness.value` is what the safety net
+maximises over its candidates: prose, less what is linked or neither.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+_SENTENCE_PUNCTUATION = re.compile(r"[.!?…]")
+_SPACES = re.compile(r"\s+")
+MIN_LINK_CHARS = 15
+"""Link texts shorter than this ("Home", "Next") are not compared with lines."""
+
+
+def is_prose(line: str) -> bool:
+    """A line of running prose: eight words or more, a sentence's punctuation, and
+    mostly words in lower case, as prose has them in any language written in Latin
+    letters (headlines, menus and tags capitalise most of theirs)."""
+    words = line.split()
+    if len(words) < 8 or _SENTENCE_PUNCTUATION.search(line) is None:
+        return False
+    lettered = [w for w in words if any(c.isalpha() for c in w)]
+    lower = sum(1 for w in lettered if next(c for c in w if c.isalpha()).islower())
+    return lower >= 0.4 * len(lettered)
+
+
+def _key(text: str) -> str:
+    return _SPACES.sub(" ", text).strip().casefold()
+
+
+def page_links(tree: Any) -> frozenset[str]:
+    """The texts of the page's links, white space collapsed, case folded."""
+    texts = (_key("".join(a.itertext())) for a in tree.iter("a"))
+    return frozenset(t for t in texts if len(t) >= MIN_LINK_CHARS)
+
+
+def page_prose(tree: Any, pruned: Iterable[str] = ()) -> int:
+    """Characters of prose in the page's paragraphs, but for those inside elements a
+    rule file prunes (``pruned``, XPaths): about what its article holds."""
+    gone = {id(el) for xpath in pruned for el in tree.xpath(xpath) if hasattr(el, "tag")}
+    return sum(
+        len(text)
+        for p in tree.iter("p")
+        if not (gone and (id(p) in gone or any(id(a) in gone for a in p.iterancestors())))
+        and is_prose(text := _SPACES.sub(" ", "".join(p.itertext())).strip())
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Likeness:
+    """What an extracted text is made of, in characters."""
+
+    prose: int
+    linked: int
+    other: int
+
+    @property
+    def chars(self) -> int:
+        return self.prose + self.linked + self.other
+
+    @property
+    def score(self) -> float:
+        """The share of the text that is prose (0 to 1)."""
+        return self.prose / self.chars if self.chars else 0.0
+
+    @property
+    def value(self) -> float:
+        """Prose, less half the linked text and a quarter of the rest."""
+        return self.prose - 0.5 * self.linked - 0.25 * self.other
+
+
+def likeness(lines: Iterable[str], links: frozenset[str]) -> Likeness:
+    """Measure the lines of an extracted text against the page's links."""
+    prose = linked = other = 0
+    for line in lines:
+        size = len(line)
+        if links and _key(line) in links:
+            linked += size
+        elif is_prose(line):
+            prose += size
+        else:
+            other += size
+    return Likeness(prose, linked, other)
+
+
+MIN_ARTICLE_PROSE = 150
+"""Characters of prose below which a text that is mostly not prose is no article."""
+MIN_ARTICLE_SHARE = 0.2
+MIN_LISTING_LINES = 3
+MIN_LISTING_WORDS = 30
+"""A text of fewer lines and words is too short to tell (the quality filter judges
+length); a page collapsed into a line or two is judged sentence by sentence."""
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+
+
+def article_like(lines: Sequence[str]) -> bool:
+    """Whether a cleaned text is an article: some prose, or mostly prose. A page of
+    headlines, section names or tags (an index, a tag page, a navigation bar) has
+    neither; a short brief of one sentence is all prose; a table or a list with an
+    introduction has its introduction."""
+    if len(lines) < MIN_LISTING_LINES:
+        if sum(len(line.split()) for line in lines) < MIN_LISTING_WORDS:
+            return True
+        lines = [s for line in lines for s in _SENTENCE_END.split(line) if s.strip()]
+    measured = likeness(lines, frozenset())
+    return measured.prose >= MIN_ARTICLE_PROSE or measured.score >= MIN_ARTICLE_SHARE

@@ -1,0 +1,85 @@
+"""The HTML safety net: how article-like an extraction is, and the extraction chosen."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from cleaner import Article, Cleaner, CleanerConfig, RawDocument
+from cleaner.pipeline import Prepared
+from cleaner.text.html import HtmlOptions, extract, parse
+from cleaner.text.likeness import is_prose, likeness, page_links
+
+PARAGRAPHS = [
+    "Pemerintah kota membuka taman baru di pusat kota pada Senin pagi, disaksikan ratusan "
+    "warga yang datang bersama keluarga mereka.",
+    "Taman itu dibangun di atas lahan bekas pasar yang sudah lama tidak digunakan oleh "
+    "para pedagang di kawasan tersebut.",
+    "Wali kota berharap taman itu menjadi ruang bermain anak-anak dan tempat warga "
+    "berolahraga setiap akhir pekan.",
+    "Petugas kebersihan akan berjaga setiap hari agar taman tetap bersih dan nyaman bagi "
+    "semua pengunjung yang datang.",
+]
+HEADLINES = [
+    f"Harga Cabai di Pasar Induk Kota Contoh Turun Jelang Akhir Pekan {i}" for i in range(8)
+]
+
+
+def page() -> str:
+    story = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    related = "".join(f'<li><a href="/berita/{i}">{h}</a></li>' for i, h in enumerate(HEADLINES))
+    return (
+        "<html><head><title>Taman Baru Dibuka</title></head><body>"
+        f'<div class="artikel"><h1>Taman Baru Dibuka</h1>{story}</div>'
+        f'<div class="lainnya"><h3>BERITA LAINNYA</h3><ul>{related}</ul></div>'
+        "</body></html>"
+    )
+
+
+def test_prose_links_and_the_rest_are_told_apart() -> None:
+    tree = parse(page())
+    links = page_links(tree)
+    assert HEADLINES[0].casefold() in links
+    assert is_prose(PARAGRAPHS[0]) and not is_prose(HEADLINES[0])
+    story = likeness(PARAGRAPHS, links)
+    assert story.score == 1.0 and story.linked == 0
+    listing = likeness(HEADLINES, links)
+    assert listing.score == 0.0 and listing.linked == sum(map(len, HEADLINES))
+    assert listing.value < 0 < story.value
+
+
+def test_an_article_like_extraction_is_kept_without_trying_others() -> None:
+    markup = page()
+    found = extract(parse(markup), markup, None, HtmlOptions())
+    assert found.chosen == "trafilatura" and len(found.candidates) == 1
+    assert PARAGRAPHS[0] in found.text
+
+
+def test_a_rule_file_that_picks_a_related_links_list_is_overruled(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "contoh.yaml").write_text(
+        textwrap.dedent(
+            """\
+            name: Contoh
+            domains: [contoh.id]
+            html:
+              prune_xpath: ['//div[@class="artikel"]']
+              fallback: false
+            """
+        ),
+        encoding="utf-8",
+    )
+    cleaner = Cleaner(CleanerConfig(rules_dirs=(rules,)))
+    doc = RawDocument(source="p.html", data=page(), url="https://contoh.id/x", kind="html")
+    prepared = cleaner.prepare(doc)
+    assert isinstance(prepared, Prepared) and prepared.extraction is not None
+    extraction = prepared.extraction
+    names = [c.name for c in extraction.candidates]
+    assert names[0] == "rules" and extraction.chosen != "rules"
+    assert extraction.candidates[0].likeness.score < 0.5  # the list: links, no prose
+    result = cleaner.clean(doc)
+    assert isinstance(result, Article)
+    assert result.outlet == "contoh"
+    assert all(p in result.text for p in PARAGRAPHS)
+    assert not any(h in result.text for h in HEADLINES)

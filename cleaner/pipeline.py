@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from cleaner.config import CleanerConfig
@@ -83,7 +83,7 @@ class Prepared:
     given_date: str | None = None
     """The input record's own ``published_at``."""
     extraction: html.Extraction | None = None
-    """For HTML: every extraction weighed by the safety net, and the one chosen."""
+    """For HTML: the extractions the safety net weighs (:meth:`Cleaner.trace` chooses)."""
 
 
 @dataclass
@@ -226,7 +226,25 @@ class Cleaner:
         if isinstance(prepared, Reject):
             return Trace(doc, None, None, prepared)
         cleaned = self.apply(prepared)
+        extraction = prepared.extraction
+        if extraction is not None and len(extraction.candidates) > 1:
+            prepared, cleaned = self._choose(prepared, cleaned, extraction)
         return Trace(doc, prepared, cleaned, self.finish(doc, prepared, cleaned))
+
+    def _choose(
+        self, prepared: Prepared, cleaned: Cleaned, extraction: html.Extraction
+    ) -> tuple[Prepared, Cleaned]:
+        """The safety net's choice (:func:`cleaner.text.html.choose`): every candidate
+        extraction goes through the rules, and the most article-like result is kept."""
+        tried = [(prepared, cleaned)]
+        for candidate in extraction.candidates[1:]:
+            text = normalize(candidate.text, self.config.repair, self._fixer)
+            other = replace(prepared, text=text)
+            tried.append((other, self.apply(other)))
+        chosen = html.choose(extraction, [[line.text for line in c.kept] for _, c in tried])
+        names = [c.name for c in chosen.candidates]
+        prepared, cleaned = tried[names.index(chosen.chosen)]
+        return replace(prepared, extraction=chosen), cleaned
 
     def finish(self, doc: RawDocument, prepared: Prepared, cleaned: Cleaned) -> Result:
         """Stages 5 and 6: the record's fields merged from every source, validated."""

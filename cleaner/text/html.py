@@ -17,8 +17,8 @@ import codecs
 import copy
 import functools
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -252,7 +252,8 @@ many times its own (more of the story, not the comments under it)."""
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
-    """One extraction of a page and how much it looks like an article."""
+    """One extraction of a page and how much it looks like an article (measured on the
+    raw extraction, then on what the rules leave of it)."""
 
     name: str
     text: str
@@ -261,42 +262,66 @@ class Candidate:
 
 @dataclass(frozen=True, slots=True)
 class Extraction:
-    """The text chosen from a page, and every candidate weighed for it."""
+    """The extractions of a page weighed by the safety net, the chosen one first until
+    :func:`choose` has run (then ``chosen`` names it)."""
 
-    text: str
-    chosen: str
     candidates: tuple[Candidate, ...]
+    links: frozenset[str]
+    """The page's link texts, to measure the candidates with."""
+    chosen: str
+
+    @property
+    def text(self) -> str:
+        return next(c.text for c in self.candidates if c.name == self.chosen)
+
+    @property
+    def trusted(self) -> bool:
+        """Whether the first extraction looked like an article as it came out."""
+        return self.candidates[0].likeness.score >= MIN_SCORE
 
 
 def extract(tree: Any, markup: str, url: str | None, options: HtmlOptions) -> Extraction:
     """The page's main text, with a safety net no rule file can switch off.
 
     The extraction with the rule files' settings (``options``) comes first. When its
-    text is not mostly prose, or holds much less prose than the page's paragraphs,
-    generic extractions are made too (trafilatura with its fallback extractors and
-    nothing pruned, trafilatura's favor_precision, jusText's paragraph classifier with
-    the Indonesian stoplist), and the one with the most article-like text wins. So an
-    outlet's rules tuned for one template cannot hand over a related-stories list, or
-    half a story, on the next one.
+    text is not mostly prose, or holds much less prose than the page's paragraphs (but
+    for what a rule prunes), generic extractions are made too: trafilatura with its
+    fallback extractors and nothing pruned, trafilatura's favor_precision, and jusText's
+    paragraph classifier with the Indonesian stoplist. The pipeline then cleans each
+    and keeps the most article-like (:func:`choose`). So an outlet's rules tuned for one
+    template cannot hand over a related-stories list, or half a story, on the next one.
     """
     links = page_links(tree)
     first_name = "rules" if options != HtmlOptions() else "trafilatura"
     first_text = main_text(tree, url, options)
     first = Candidate(first_name, first_text, likeness(first_text.split("\n"), links))
-    trusted = first.likeness.score >= MIN_SCORE
-    if trusted and first.likeness.prose >= MIN_COVERAGE * page_prose(tree, options.prune_xpath):
-        return Extraction(first_text, first_name, (first,))
+    if first.likeness.score >= MIN_SCORE and first.likeness.prose >= MIN_COVERAGE * page_prose(
+        tree, options.prune_xpath
+    ):
+        return Extraction((first,), links, first_name)
     texts: list[tuple[str, str]] = []
     generic = HtmlOptions()
     if first_name != "trafilatura":
         texts.append(("trafilatura", main_text(tree, url, generic)))
     texts.append(("trafilatura favor_precision", main_text(tree, url, generic, precision=True)))
     texts.append(("jusText", _justext(markup)))
-    candidates = [first, *(Candidate(n, t, likeness(t.split("\n"), links)) for n, t in texts)]
-    best = max(candidates, key=lambda c: c.likeness.value)  # the first wins a tie
-    if trusted and best.likeness.value < SWITCH_MARGIN * first.likeness.value:
+    others = (Candidate(n, t, likeness(t.split("\n"), links)) for n, t in texts if t.strip())
+    return Extraction((first, *others), links, first_name)
+
+
+def choose(extraction: Extraction, cleaned: Sequence[Sequence[str]]) -> Extraction:
+    """The candidate whose cleaned lines (``cleaned[i]`` for candidate ``i``) look most
+    like an article; the first keeps its place unless another is clearly better (by
+    :data:`SWITCH_MARGIN` when the first looked like an article as it came out)."""
+    measured = [
+        replace(c, likeness=likeness(lines, extraction.links))
+        for c, lines in zip(extraction.candidates, cleaned, strict=True)
+    ]
+    best = max(measured, key=lambda c: c.likeness.value)  # the first wins a tie
+    first = measured[0]
+    if extraction.trusted and best.likeness.value < SWITCH_MARGIN * first.likeness.value:
         best = first
-    return Extraction(best.text, best.name, tuple(candidates))
+    return Extraction(tuple(measured), extraction.links, best.name)
 
 
 def _justext(markup: str) -> str:

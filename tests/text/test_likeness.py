@@ -51,7 +51,7 @@ def test_prose_links_and_the_rest_are_told_apart() -> None:
 def test_an_article_like_extraction_is_kept_without_trying_others() -> None:
     markup = page()
     found = extract(parse(markup), markup, None, HtmlOptions())
-    assert found.chosen == "trafilatura" and len(found.candidates) == 1
+    assert found.chosen == "trafilatura" and len(found.candidates) == 1 and found.trusted
     assert PARAGRAPHS[0] in found.text
 
 
@@ -72,12 +72,13 @@ def test_a_rule_file_that_picks_a_related_links_list_is_overruled(tmp_path: Path
     )
     cleaner = Cleaner(CleanerConfig(rules_dirs=(rules,)))
     doc = RawDocument(source="p.html", data=page(), url="https://contoh.id/x", kind="html")
-    prepared = cleaner.prepare(doc)
+    prepared = cleaner.trace(doc).prepared
     assert isinstance(prepared, Prepared) and prepared.extraction is not None
     extraction = prepared.extraction
     names = [c.name for c in extraction.candidates]
     assert names[0] == "rules" and extraction.chosen != "rules"
     assert extraction.candidates[0].likeness.score < 0.5  # the list: links, no prose
+    assert not extraction.trusted
     result = cleaner.clean(doc)
     assert isinstance(result, Article)
     assert result.outlet == "contoh"

@@ -100,6 +100,43 @@ class QualityConfig(BaseModel):
     max_newline_ratio: float = 0.222
 
 
+class LearnConfig(BaseModel):
+    """What counts as a site's boilerplate, and what counting may hold in memory."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    enabled: bool = True
+    """Learn at all: a run over files first counts what each site repeats (``--no-learn``
+    turns it off; standard input, read once, is never learned from)."""
+    html: bool = False
+    """Count HTML pages too. Off by default: their extraction would run twice, and
+    trafilatura already leaves most of a template's furniture out."""
+    site_key: str | None = None
+    """A field of the input records (JSONL) naming each document's site, when the URL
+    does not (``--site-key``)."""
+    min_docs: int = Field(5, ge=2)
+    """A segment must be seen in at least this many distinct documents of a site: fewer
+    is a coincidence (a quote two articles share, a recurring name)."""
+    min_share: float = Field(0.0, ge=0, le=1)
+    """... and in at least this share of the site's documents: raise it to keep only the
+    template (every page) and leave recurring phrases (a weekly column's sign-off)."""
+    prose_share: float = Field(0.02, ge=0, le=1)
+    """A segment that reads as prose (a sentence, not a label) must also be in this share
+    of the site's documents: running stories repeat a background paragraph in a few of
+    them, while a disclaimer is on a good part of all."""
+    min_site_docs: int = Field(20, ge=1)
+    """Sites with fewer documents learn nothing: a handful of pages cannot tell a
+    template from a topic they happen to share."""
+    memory_mb: int = Field(64, ge=8)
+    """The bound on what counting and combining hold in memory; the rest goes to disk.
+    Also sizes the near-duplicate window (see the module's docstring), so every part of
+    one corpus must be counted with the same value."""
+    max_chars: int = Field(400, ge=1)
+    """Segments longer than this are never learned: a long paragraph repeated across
+    documents is syndicated body, not boilerplate. (400 is also where a line is split
+    into sentences: :data:`cleaner.rules.repeats.LINE_SEGMENT_CHARS`.)"""
+
+
 class CleanerConfig(BaseModel):
     """Settings for one :class:`cleaner.Cleaner`.
 
@@ -120,6 +157,11 @@ class CleanerConfig(BaseModel):
     """Measure language and quality signals (about as long again as the rest of the text
     path: turn off for speed when they are not wanted)."""
     quality: QualityConfig = Field(default_factory=QualityConfig)
+    learn: LearnConfig = Field(default_factory=LearnConfig)
+    """Learning, over a whole run, what each site repeats (:mod:`cleaner.engines.learn`)."""
+    learned: Path | None = None
+    """A table of learned site repeats to apply (written by a run's learning pass, or by
+    an earlier run: ``--learned``); ``None``: none."""
 
     @model_validator(mode="after")
     def _quality_needs_signals(self) -> CleanerConfig:

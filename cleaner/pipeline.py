@@ -41,6 +41,7 @@ from cleaner.rules.compile import Rulebook
 from cleaner.rules.detect import Detection, detect
 from cleaner.rules.document import Cleaned
 from cleaner.rules.load import load_rulebook
+from cleaner.rules.repeats import SiteRepeats, apply_repeats, site_of
 from cleaner.rules.schema import EVERY_DOCUMENT
 from cleaner.text import html
 from cleaner.text.dates import parse_date, parse_offset
@@ -84,6 +85,8 @@ class Prepared:
     """The input record's own ``published_at``."""
     extraction: html.Extraction | None = None
     """For HTML: the extractions the safety net weighs (:meth:`Cleaner.trace` chooses)."""
+    site: str | None = None
+    """The site whose learned repeats apply."""
 
 
 @dataclass
@@ -112,6 +115,9 @@ class Cleaner:
             raise CleanerError(f"unknown outlet {self.config.outlet!r}; known outlets: {known}")
         self._fixer = self.config.repair.to_ftfy()
         self._tz = parse_offset(self.config.default_timezone)
+        learned = self.config.learned
+        self.repeats = SiteRepeats.from_file(learned) if learned is not None else None
+        """What each site repeats, learned over a corpus (applied after every rule file)."""
 
     # -- the per-document function ---------------------------------------------------
 
@@ -167,7 +173,32 @@ class Cleaner:
         text = normalize(text, self.config.repair, self._fixer)
         detection = self._detect(text, doc.url, doc, warnings)
         given = doc.meta.get("published_at")
-        return Prepared(text, encoding, doc.url, detection, warnings=warnings, given_date=given)
+        return Prepared(
+            text,
+            encoding,
+            doc.url,
+            detection,
+            warnings=warnings,
+            given_date=given,
+            site=self._site(doc, doc.url, detection),
+        )
+
+    def _site(self, doc: RawDocument, url: str | None, detection: Detection) -> str | None:
+        """The site whose learned repeats apply (:func:`cleaner.rules.repeats.site_of`)."""
+        key = self.config.learn.site_key
+        given = (doc.meta.get("extra") or {}).get(key) if key else None
+        return site_of(url, detection.outlet, str(given) if given else None)
+
+    def learning_lines(self, doc: RawDocument) -> tuple[str | None, list[str]] | None:
+        """What the learning pass counts of a document: its site and its lines as the
+        rules will see them (``None``: a reject, or an HTML page when those are not
+        learned from)."""
+        if doc.kind == "html" and not self.config.learn.html:
+            return None
+        prepared = self.prepare(doc)
+        if isinstance(prepared, Reject):
+            return None
+        return prepared.site, [line for line in prepared.text.split("\n") if line]
 
     def _prepare_html(self, doc: RawDocument, warnings: list[str]) -> Prepared | Reject:
         try:
@@ -196,12 +227,17 @@ class Cleaner:
         page = page_meta(declared_metadata(tree, url), tree, options)
         url = doc.url or page.url or url
         given = doc.meta.get("published_at")
-        return Prepared(text, encoding, url, detection, page, warnings, given, extraction)
+        site = self._site(doc, url, detection)
+        return Prepared(text, encoding, url, detection, page, warnings, given, extraction, site)
 
     def apply(self, prepared: Prepared) -> Cleaned:
-        """Stage 5: the outlet's rules, then the lexicon and the generic rules."""
+        """Stage 5: the outlet's rules, then the lexicon and the generic rules, then what
+        the document's site repeats (when a learned table is given)."""
         chain = self.rulebook.chain(prepared.detection.rules)
-        return clean_lines(prepared.text, chain, self._tz, self._known(prepared))
+        cleaned = clean_lines(prepared.text, chain, self._tz, self._known(prepared))
+        if self.repeats is not None:
+            apply_repeats(cleaned, prepared.site, self.repeats)
+        return cleaned
 
     @staticmethod
     def _known(prepared: Prepared) -> dict[str, str]:

@@ -27,14 +27,17 @@ import html
 import json
 import re
 import sys
+import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from cleaner.config import CleanerConfig
+from cleaner.engines.learn import learn
 from cleaner.models import Article, RawDocument, Reject
 from cleaner.pipeline import Cleaner
 
@@ -304,8 +307,8 @@ class _CleanerText:
     The references keep a paragraph's lead-in ("REPUBLIKA.CO.ID, JAKARTA -- "); the
     cleaner moves it into ``dateline``. Scored as text, it goes back in front."""
 
-    def __init__(self) -> None:
-        self.cleaner = Cleaner()
+    def __init__(self, config: CleanerConfig | None = None) -> None:
+        self.cleaner = Cleaner(config)
         rulebook = self.cleaner.rulebook
         self.lead_ins = {
             rule.id
@@ -650,12 +653,29 @@ def is_indonesian(text: str) -> bool:
 CorpusSystem = Callable[[CorpusDoc], str]
 
 
-def _corpus_cleaner(rejects: Counter[str]) -> CorpusSystem:
-    text_of = _CleanerText()
+def _corpus_unit(doc: CorpusDoc) -> RawDocument:
+    meta = {"id": doc.id} if doc.id is not None else {}
+    return RawDocument(source=doc.source, data=doc.text, url=doc.url, meta=meta)
+
+
+def _corpus_cleaner(rejects: Counter[str], docs: Sequence[CorpusDoc] = ()) -> CorpusSystem:
+    """The cleaner as ``cleaner clean`` runs on the corpus: it first learns what each site
+    repeats across ``docs``, then cleans."""
+    config = CleanerConfig()
+    scratch = tempfile.TemporaryDirectory(prefix="eval-learned-")
+    if docs:
+        learner = Cleaner(config)
+        found = (learner.learning_lines(_corpus_unit(doc)) for doc in docs)
+        table = learn((f for f in found if f is not None), config.learn)
+        if len(table):
+            path = Path(scratch.name) / "learned.jsonl"
+            table.to_file(path)
+            config = config.model_copy(update={"learned": path})
+    text_of = _CleanerText(config)
 
     def run(doc: CorpusDoc) -> str:
-        meta = {"id": doc.id} if doc.id is not None else {}
-        text = text_of(RawDocument(source=doc.source, data=doc.text, url=doc.url, meta=meta))
+        _ = scratch  # the table lives as long as this function
+        text = text_of(_corpus_unit(doc))
         if isinstance(text, str):
             return text
         rejects[getattr(text, "reason", "?")] += 1
@@ -715,7 +735,7 @@ def evaluate_corpus(
     result = CorpusResult(path.name, len(docs))
     if systems is None:
         systems = {
-            "cleaner": _corpus_cleaner(result.rejects),
+            "cleaner": _corpus_cleaner(result.rejects, docs),
             **{name: _corpus_anchor(extract) for name, extract in ANCHORS.items()},
         }
     for name in systems:

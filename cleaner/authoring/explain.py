@@ -72,6 +72,7 @@ class Explanation:
                         {"text": cut, **(_rule(rule, self.origins) or {})}
                         for rule, cut in line.stripped
                     ],
+                    "learned": cleaned.learned.get(line.no, []),
                 }
                 for line in cleaned.lines
             ]
@@ -110,7 +111,10 @@ class Explanation:
             for name, f in cleaned.fields.items():
                 field_of.setdefault((f.rule, f.line), []).append(name)
             for line in cleaned.lines:
-                console.print(self._line(line.no, line, field_of), highlight=False, soft_wrap=True)
+                shown = self._line(line.no, line, field_of)
+                if line.no in cleaned.learned:  # how often the site prints what went
+                    shown.append(f"  ({'; '.join(cleaned.learned[line.no])})", style="magenta")
+                console.print(shown, highlight=False, soft_wrap=True)
             if cleaned.fields:
                 console.print(Text("fields", style="bold"))
                 for name, f in cleaned.fields.items():

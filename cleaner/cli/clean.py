@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from cleaner.cli.app import app, dedup_line, err, expected_errors
-from cleaner.config import CleanerConfig, InputFormat, QualityConfig, ReadConfig
+from cleaner.config import CleanerConfig, InputFormat, LearnConfig, QualityConfig, ReadConfig
 from cleaner.engines.local import default_workers
 from cleaner.engines.run import Engine, clean_to_directory, clean_to_stream
 from cleaner.engines.run import Progress as RunProgress
@@ -22,6 +22,7 @@ from cleaner.io.formats import STDIN
 from cleaner.io.sources import check_inputs
 from cleaner.models import Reject
 from cleaner.rules.load import load_rulebook
+from cleaner.rules.repeats import SiteRepeats
 
 
 @app.command()
@@ -163,6 +164,33 @@ def clean(
             "not Indonesian) to the rejects as low_quality, naming the signal.",
         ),
     ] = False,
+    learn: Annotated[
+        bool,
+        typer.Option(
+            "--learn/--no-learn",
+            help="First read the inputs once to learn what each site repeats across its "
+            "documents (lines and sentences in 5 or more documents of a site with 20 or "
+            "more), and remove it too. Kept beside -o as NAME.learned.jsonl.",
+        ),
+    ] = True,
+    site_key: Annotated[
+        str | None,
+        typer.Option(
+            "--site-key",
+            metavar="FIELD",
+            help="A JSONL field naming each document's site, for learning (default: the "
+            "URL's domain, else the outlet).",
+        ),
+    ] = None,
+    learned: Annotated[
+        Path | None,
+        typer.Option(
+            "--learned",
+            metavar="FILE",
+            help="Apply site repeats learned by an earlier run (its NAME.learned.jsonl) "
+            "instead of learning.",
+        ),
+    ] = None,
 ) -> None:
     """Clean INPUTs into article records, one JSON object per line."""
     if not inputs:
@@ -178,7 +206,11 @@ def clean(
         read=ReadConfig(format=input_format, max_unit_bytes=max_bytes),
         signals=signals,
         quality=QualityConfig(enabled=quality),
+        learn=LearnConfig(enabled=learn, site_key=site_key),
+        learned=learned,
     )
+    if learned is not None and not learned.is_file():
+        raise CleanerError(f"no such file: {learned}")
     workers = workers or default_workers()
     output = Path(output_arg) if output_arg not in (None, "-") else None
     sharded = output is not None and (output_arg.endswith("/") or output.is_dir())  # type: ignore[union-attr]
@@ -285,7 +317,17 @@ def _clean_stream(
             workers=workers,
             on_reject=show,
             on_progress=on_progress,
+            on_learned=None if quiet else _say_learned,
         )
+
+
+def _say_learned(table: SiteRepeats, path: Path | None) -> None:
+    if not len(table):
+        return
+    sites = table.sites()
+    where = f", kept in {path}" if path is not None else ""
+    segments = sum(len(table.for_site(site)) for site in sites)
+    err(f"learned: {segments} repeated lines on {len(sites)} sites{where}")
 
 
 def _clean_sharded(

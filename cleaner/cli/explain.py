@@ -39,11 +39,24 @@ def explain(
     as_json: Annotated[
         bool, typer.Option("--json", help="JSON for tools, one object per unit.")
     ] = False,
+    learned: Annotated[
+        Path | None,
+        typer.Option(
+            "--learned",
+            metavar="FILE",
+            help="Apply the site repeats a run learned (its NAME.learned.jsonl).",
+        ),
+    ] = None,
 ) -> None:
     """Show, line by line, what the rules keep and remove in FILE, and why."""
     check_inputs([file])
+    if learned is not None and not learned.is_file():
+        raise CleanerError(f"no such file: {learned}")
     config = CleanerConfig(
-        rules_dirs=tuple(rules or ()), outlet=outlet, read=ReadConfig(format=input_format)
+        rules_dirs=tuple(rules or ()),
+        outlet=outlet,
+        read=ReadConfig(format=input_format),
+        learned=learned,
     )
     cleaner = Cleaner(config)
     console = Console(highlight=False)

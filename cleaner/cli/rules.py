@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from cleaner.cli.app import FixturesDir, RulesDirs, app, err, expected_errors
-from cleaner.config import CleanerConfig
+from cleaner.config import CleanerConfig, LearnConfig
 from cleaner.errors import CleanerError
 from cleaner.pipeline import Cleaner
 from cleaner.rules.load import bundled_rules_dir, load_rulebook
@@ -161,3 +161,50 @@ def rules_test(
     err(f"{len(results) - len(failed)} of {len(results)} fixtures pass")
     if failed:
         raise typer.Exit(1)
+
+
+@rules_app.command("learn")
+@expected_errors
+def rules_learn(
+    inputs: Annotated[
+        list[str], typer.Argument(metavar="CORPUS...", help="Files or directories to learn from.")
+    ],
+    site: Annotated[
+        str, typer.Option("--site", help="The site to propose rules for, e.g. kabarcontoh.id.")
+    ],
+    rules_dir: Annotated[
+        Path, typer.Option("--dir", metavar="DIR", help="Where to write the proposed rule file.")
+    ] = Path("learned-rules"),
+    rules: RulesDirs = None,
+    site_key: Annotated[
+        str | None,
+        typer.Option("--site-key", metavar="FIELD", help="A JSONL field naming the site."),
+    ] = None,
+    min_docs: Annotated[
+        int,
+        typer.Option(
+            "--min-docs", min=2, metavar="N", help="Documents a line must be in to be proposed."
+        ),
+    ] = LearnConfig().min_docs,
+    workers: Annotated[
+        int | None, typer.Option("--workers", min=1, metavar="N", help="Processes.")
+    ] = None,
+) -> None:
+    """Learn what SITE repeats across CORPUS and write it as a rule file to review."""
+    from cleaner.authoring.explain import shown_path
+    from cleaner.authoring.learn import write_proposal
+    from cleaner.engines.local import default_workers
+    from cleaner.engines.run import learn_repeats
+    from cleaner.io.sources import check_inputs, read_units
+
+    check_inputs(inputs)
+    config = CleanerConfig(
+        rules_dirs=tuple(rules or ()),
+        learn=LearnConfig(site_key=site_key, min_docs=min_docs, html=True),
+    )
+    table = learn_repeats(
+        lambda: read_units(inputs, config.read), config, workers or default_workers()
+    )
+    path = write_proposal(site, table, rules_dir, config.rules_dirs)
+    typer.echo(f"wrote {shown_path(path)}")
+    typer.echo(f"next: read the REVIEW lines, then  cleaner rules check {shown_path(rules_dir)}")

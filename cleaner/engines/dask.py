@@ -19,18 +19,63 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from cleaner.config import CleanerConfig
-from cleaner.engines.shards import Shard, clean_shard
+from cleaner.engines.learn import CountPart, RepeatCounter, combine
+from cleaner.engines.local import learning_lines
+from cleaner.engines.shards import Shard, clean_shard, shard_units
 from cleaner.errors import CleanerError
+from cleaner.pipeline import Cleaner
+from cleaner.rules.repeats import SiteRepeats
 
 _CONFIGS: dict[str, CleanerConfig] = {}
 
 
-def _task(shard: Shard, config_json: str, out_dir: str) -> dict[str, Any]:
-    """What a Dask worker runs for one shard."""
+def _config(config_json: str) -> CleanerConfig:
     config = _CONFIGS.get(config_json)
     if config is None:
         config = _CONFIGS.setdefault(config_json, CleanerConfig.model_validate_json(config_json))
-    return clean_shard(shard, config, Path(out_dir))
+    return config
+
+
+def _task(shard: Shard, config_json: str, out_dir: str) -> dict[str, Any]:
+    """What a Dask worker runs for one shard."""
+    return clean_shard(shard, _config(config_json), Path(out_dir))
+
+
+def _count_task(shard: Shard, config_json: str, out_dir: str) -> CountPart:
+    """What a Dask worker runs for one shard in the learning pass: its counts, left in
+    the output directory (which the client reads back)."""
+    config = _config(config_json)
+    cleaner = Cleaner(config)
+    counter = RepeatCounter(config.learn, Path(out_dir) / f".learn-{shard.name}")
+    for unit in shard_units(shard, config):
+        if (found := learning_lines(unit, cleaner)) is not None:
+            counter.add(*found)
+    return counter.partial()
+
+
+def learn_on_dask(
+    shards: list[Shard],
+    config: CleanerConfig,
+    out_dir: Path,
+    *,
+    scheduler: str | None = None,
+    workers: int = 1,
+) -> SiteRepeats:
+    """The learning pass on Dask, as a reduction: each shard's counts on a worker, then
+    combined here in shard order (the same table as one process makes)."""
+    if not shards:
+        return SiteRepeats.empty()
+    with dask_client(scheduler, workers) as client:
+        futures = [
+            client.submit(_count_task, shard, config.model_dump_json(), str(out_dir), pure=False)
+            for shard in shards
+        ]
+        parts: list[CountPart] = client.gather(futures)
+    try:
+        return combine(parts)
+    finally:
+        for part in parts:
+            part.discard()
 
 
 @contextmanager

@@ -53,36 +53,11 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
 
+from cleaner.config import LearnConfig
 from cleaner.rules.repeats import LINE_SEGMENT_CHARS, Seen, SiteRepeats, segment_keys
 from cleaner.rules.repeats import segments as segments_of
-
-
-class LearnConfig(BaseModel):
-    """What counts as a site's boilerplate, and what counting may hold in memory."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    enabled: bool = True
-    """Learn at all (a run can keep the option and skip the pass)."""
-    min_docs: int = Field(5, ge=2)
-    """A segment must be seen in at least this many distinct documents of a site: fewer
-    is a coincidence (a quote two articles share, a recurring name)."""
-    min_share: float = Field(0.0, ge=0, le=1)
-    """... and in at least this share of the site's documents: raise it to keep only the
-    template (every page) and leave recurring phrases (a weekly column's sign-off)."""
-    min_site_docs: int = Field(20, ge=1)
-    """Sites with fewer documents learn nothing: a handful of pages cannot tell a
-    template from a topic they happen to share."""
-    memory_mb: int = Field(64, ge=8)
-    """The bound on what counting and combining hold in memory; the rest goes to disk.
-    Also sizes the near-duplicate window (see the module's docstring), so every part of
-    one corpus must be counted with the same value."""
-    max_chars: int = Field(LINE_SEGMENT_CHARS, ge=1)
-    """Segments longer than this are never learned: a long paragraph repeated across
-    documents is syndicated body, not boilerplate."""
-
+from cleaner.text.likeness import is_prose
 
 _PARTITION_BITS = 6
 _REF_BITS = 16
@@ -335,6 +310,8 @@ def combine(parts: Sequence[CountPart]) -> SiteRepeats:
     samples = _samples(parts, bases, learned["ref"])
     table: dict[str, list[Seen]] = {}
     for (key, _, site, docs), sample in zip(learned.tolist(), samples, strict=True):
+        if is_prose(sample) and docs < config.prose_share * site_docs[site]:
+            continue  # a paragraph a running story repeats, not the template's
         table.setdefault(names[site], []).append(Seen(docs, int(site_docs[site]), sample, key))
     return SiteRepeats(table)
 

@@ -36,6 +36,20 @@ def _clean_batch(batch: list[Unit]) -> list[Outcome]:
     return [outcome_of(unit, _WORKER) for unit in batch]
 
 
+Learned = tuple[str | None, list[str]] | None
+"""What the learning pass counts of a unit: its site and lines, or nothing."""
+
+
+def learning_lines(unit: Unit, cleaner: Cleaner) -> Learned:
+    """A unit's site and lines for the learning pass (nothing for a reject or a skip)."""
+    return cleaner.learning_lines(unit) if isinstance(unit, RawDocument) else None
+
+
+def _learning_batch(batch: list[Unit]) -> list[Learned]:
+    assert _WORKER is not None, "worker not initialised"
+    return [learning_lines(unit, _WORKER) for unit in batch]
+
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -138,14 +152,27 @@ class LocalEngine:
 
     def outcomes(self, units: Iterable[Unit]) -> Iterator[Outcome]:
         """The outcome of every unit, in order."""
+        return self._map(units, outcome_of, _clean_batch)
+
+    def learning(self, units: Iterable[Unit]) -> Iterator[Learned]:
+        """What the learning pass counts of every unit, in order."""
+        return self._map(units, learning_lines, _learning_batch)
+
+    def _map(
+        self,
+        units: Iterable[Unit],
+        one: Callable[[Unit, Cleaner], R],
+        batch: Callable[[list[Unit]], list[R]],
+    ) -> Iterator[R]:
+        """``one`` of every unit here, or ``batch`` of batches of them in the pool."""
         s = self.settings
         if self._pool is None:
             for unit in units:
-                yield outcome_of(unit, self.cleaner)
+                yield one(unit, self.cleaner)
             return
         batches = _batches(units, s.batch_docs, s.batch_bytes)
         limit = s.workers * s.in_flight_per_worker
-        yield from ordered_map(in_pool(self._pool, _clean_batch), batches, limit)
+        yield from ordered_map(in_pool(self._pool, batch), batches, limit)
 
     def run(self, inputs: Iterable[str]) -> Iterator[Outcome]:
         """Read ``inputs`` and clean every unit, in order."""

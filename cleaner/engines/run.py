@@ -12,6 +12,7 @@ its progress bar from them).
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -19,13 +20,18 @@ from pathlib import Path
 from typing import Literal
 
 from cleaner.config import CleanerConfig
+from cleaner.engines.learn import RepeatCounter
 from cleaner.engines.local import LocalEngine, LocalSettings
 from cleaner.engines.outcome import add_outcome, reject_of
-from cleaner.engines.shards import clean_shard, is_done, plan_shards, shard_units
+from cleaner.engines.shards import Shard, clean_shard, is_done, plan_shards, shard_units
 from cleaner.engines.stats import RunStats
 from cleaner.errors import CleanerError
-from cleaner.io.sinks import JsonlWriter, rejects_path_for
+from cleaner.io.formats import STDIN
+from cleaner.io.readers import Unit
+from cleaner.io.sinks import JsonlWriter, learned_path_for, rejects_path_for
+from cleaner.io.sources import read_units
 from cleaner.models import Reject
+from cleaner.rules.repeats import SiteRepeats
 
 Engine = Literal["local", "dask"]
 
@@ -48,6 +54,27 @@ def default_rejects_path(output: Path | None) -> Path | None:
     return rejects_path_for(output)
 
 
+def learn_repeats(
+    units: Callable[[], Iterable[Unit]], config: CleanerConfig, workers: int = 1
+) -> SiteRepeats:
+    """The learning pass: what each site repeats across the units (read once more for
+    cleaning), counted in input order whatever the number of ``workers``."""
+    with (
+        LocalEngine(config, LocalSettings(workers=workers)) as local,
+        RepeatCounter(config.learn) as counter,
+    ):
+        for found in local.learning(units()):
+            if found is not None:
+                counter.add(*found)
+        return counter.finish()
+
+
+def _learns(config: CleanerConfig, inputs: list[str]) -> bool:
+    """Whether a run learns first: asked to, no table given, and inputs that can be
+    read twice (standard input cannot)."""
+    return config.learn.enabled and config.learned is None and STDIN not in inputs
+
+
 def clean_to_stream(
     inputs: Iterable[str],
     config: CleanerConfig,
@@ -57,6 +84,7 @@ def clean_to_stream(
     workers: int = 1,
     on_reject: Callable[[Reject], None] | None = None,
     on_progress: Callable[[Progress], None] | None = None,
+    on_learned: Callable[[SiteRepeats, Path | None], None] | None = None,
     progress_every: int = 50,
 ) -> RunStats:
     """Clean ``inputs`` into ``output`` (``None``: standard output), in input order.
@@ -65,7 +93,38 @@ def clean_to_stream(
     no such file, to ``on_reject``. Files are written under temporary names and moved
     into place only when the run completes: an interrupted run (an exception, Ctrl-C)
     leaves no file that looks whole.
+
+    Unless ``config.learn`` says not to, the inputs are first read once to learn what
+    each site repeats (:func:`learn_repeats`); the table is kept beside ``output``
+    (:func:`~cleaner.io.sinks.learned_path_for`), or for the run only without one.
     """
+    inputs = list(inputs)
+    with tempfile.TemporaryDirectory(prefix=".cleaner-") as scratch:
+        if _learns(config, inputs):
+            table = learn_repeats(lambda: read_units(inputs, config.read), config, workers)
+            path = learned_path_for(output) if output is not None else None
+            if len(table):
+                kept = path or Path(scratch) / "learned.jsonl"
+                kept.parent.mkdir(parents=True, exist_ok=True)
+                table.to_file(kept)
+                config = config.model_copy(update={"learned": kept})
+            if on_learned is not None:
+                on_learned(table, path if len(table) else None)
+        return _clean_to_stream(
+            inputs, config, output, rejects, workers, on_reject, on_progress, progress_every
+        )
+
+
+def _clean_to_stream(
+    inputs: list[str],
+    config: CleanerConfig,
+    output: Path | None,
+    rejects: Path | None,
+    workers: int,
+    on_reject: Callable[[Reject], None] | None,
+    on_progress: Callable[[Progress], None] | None,
+    progress_every: int,
+) -> RunStats:
     if rejects is None:
         rejects = default_rejects_path(output)
     stats = RunStats()
@@ -94,6 +153,36 @@ def clean_to_stream(
             if reject_writer is not None:
                 reject_writer.abort()
     return stats
+
+
+LEARNED = "learned.jsonl"
+"""The site repeats a sharded run learned, in its output directory (kept for --resume)."""
+
+
+def _learn_for_shards(
+    shards: list[Shard],
+    config: CleanerConfig,
+    out_dir: Path,
+    resume: bool,
+    engine: Engine,
+    scheduler: str | None,
+    workers: int,
+) -> CleanerConfig:
+    """The learning pass of a sharded run, unless a resumed run learned already; the
+    config with the table to apply."""
+    path = out_dir / LEARNED
+    if not (resume and path.exists()):
+        if engine == "dask":
+            from cleaner.engines.dask import learn_on_dask
+
+            table = learn_on_dask(shards, config, out_dir, scheduler=scheduler, workers=workers)
+        else:
+            every = lambda: (u for shard in shards for u in shard_units(shard, config))  # noqa: E731
+            table = learn_repeats(every, config, workers)
+        path.unlink(missing_ok=True)
+        if len(table):
+            table.to_file(path)
+    return config.model_copy(update={"learned": path}) if path.exists() else config
 
 
 def clean_to_directory(
@@ -146,6 +235,8 @@ def clean_to_directory(
             todo.append(shard)
     if on_plan is not None:
         on_plan(len(shards) - len(todo), len(shards))
+    if config.learn.enabled and config.learned is None:
+        config = _learn_for_shards(shards, config, out_dir, resume, engine, scheduler, workers)
 
     def finished(shard_stats: dict[str, object]) -> None:
         stats.merge(RunStats.from_dict(shard_stats))

@@ -113,8 +113,18 @@ class JsonlWriter:
 
 def rejects_path_for(output: Path) -> Path:
     """``out/corpus.jsonl`` → ``out/corpus.rejects.jsonl`` (``.jsonl.gz`` stays gzipped)."""
+    return _beside(output, "rejects", keep_compression=True)
+
+
+def learned_path_for(output: Path) -> Path:
+    """``out/corpus.jsonl.gz`` → ``out/corpus.learned.jsonl``: the site repeats a run
+    learned, kept beside its output (``cleaner clean --learned`` applies them again)."""
+    return _beside(output, "learned", keep_compression=False)
+
+
+def _beside(output: Path, what: str, *, keep_compression: bool) -> Path:
     name = output.name
     compression = next((c for c in (".gz", ".zst") if name.endswith(c)), "")
     name = name.removesuffix(compression)
     stem = name.removesuffix(".jsonl") if name.endswith(".jsonl") else Path(name).stem
-    return output.with_name(f"{stem}.rejects.jsonl{compression}")
+    return output.with_name(f"{stem}.{what}.jsonl{compression if keep_compression else ''}")

@@ -81,6 +81,9 @@ class Cleaned:
     """The line of each edit, in order."""
     captions: list[str] = field(default_factory=list)
     """Every photo caption a rule captured, in order."""
+    learned: dict[int, list[str]] = field(default_factory=dict)
+    """Per line number, what the learned site repeats removed from it, and how often the
+    site printed it (``seen in 37 of 120 documents of example.com``)."""
     _kept: list[Line] | None = None
     _view: tuple[int, View] | None = None
 

@@ -34,6 +34,7 @@ from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from cleaner.errors import CleanerError
+from cleaner.rules.document import Cleaned
 
 LINE_SEGMENT_CHARS = 400
 """A line up to this long is one segment: a paragraph, or a line of a page's furniture.
@@ -395,3 +396,33 @@ def document_cuts(lines: Sequence[str], site: str, table: SiteRepeats) -> list[l
         ]
         out.append([(0, len(line), cuts[0][2])] if len(cut) == 1 and cuts else cuts)
     return out
+
+
+LEARNED_RULE = "learned/site-repeat"
+"""The rule id of a removal the learned table made (in rule hits and ``explain``)."""
+
+
+def describe(seen: Seen, site: str) -> str:
+    """``seen in 37 of 120 documents of example.com``."""
+    return f"seen in {seen.docs} of {seen.site_docs} documents of {site}"
+
+
+def apply_repeats(doc: Cleaned, site: str | None, table: SiteRepeats) -> None:
+    """Remove from ``doc`` what its site repeats: a kept line that is a learned segment
+    goes whole, a learned sentence of a long line is cut out of it. Each removal is
+    recorded (:attr:`~cleaner.rules.document.Cleaned.learned`) with how often the site
+    printed it."""
+    if site is None or site not in table:
+        return
+    kept = list(doc.kept)
+    for line, cuts in zip(kept, document_cuts([k.text for k in kept], site, table), strict=True):
+        if not cuts:
+            continue
+        doc.learned.setdefault(line.no, []).extend(describe(seen, site) for *_, seen in cuts)
+        if cuts[0][:2] == (0, len(line.text)):
+            doc.remove(line, LEARNED_RULE)
+            continue
+        for start, end, _ in reversed(cuts):  # right to left: earlier offsets stay valid
+            doc.cut(line, start, end, LEARNED_RULE)
+            if line.removed_by is not None:
+                break

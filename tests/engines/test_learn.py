@@ -19,8 +19,9 @@ from pathlib import Path
 
 import pytest
 
+from cleaner.config import LearnConfig
 from cleaner.engines import learn as learn_module
-from cleaner.engines.learn import CountPart, LearnConfig, RepeatCounter, combine, learn
+from cleaner.engines.learn import CountPart, RepeatCounter, combine, learn
 from cleaner.rules.repeats import SiteRepeats, repeat_cuts, segment_key, segments
 from tests.conftest import ROOT
 

@@ -291,14 +291,17 @@ def extract(tree: Any, markup: str, url: str | None, options: HtmlOptions) -> Ex
     and keeps the most article-like (:func:`choose`). So an outlet's rules tuned for one
     template cannot hand over a related-stories list, or half a story, on the next one.
     """
-    links = page_links(tree)
     first_name = "rules" if options != HtmlOptions() else "trafilatura"
     first_text = main_text(tree, url, options)
-    first = Candidate(first_name, first_text, likeness(first_text.split("\n"), links))
+    # Whether a line is a link's text changes the value, not the prose share: the
+    # page's links are only read when the other candidates are needed.
+    first = Candidate(first_name, first_text, likeness(first_text.split("\n"), frozenset()))
     if first.likeness.score >= MIN_SCORE and first.likeness.prose >= MIN_COVERAGE * page_prose(
         tree, options.prune_xpath
     ):
-        return Extraction((first,), links, first_name)
+        return Extraction((first,), frozenset(), first_name)
+    links = page_links(tree)
+    first = replace(first, likeness=likeness(first_text.split("\n"), links))
     texts: list[tuple[str, str]] = []
     generic = HtmlOptions()
     if first_name != "trafilatura":

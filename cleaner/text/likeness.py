@@ -17,10 +17,13 @@ maximises over its candidates: prose, less what is linked or neither.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from lxml import etree
 
 _SENTENCE_PUNCTUATION = re.compile(r"[.!?…]")
 _SPACES = re.compile(r"\s+")
@@ -32,8 +35,10 @@ def is_prose(line: str) -> bool:
     """A line of running prose: eight words or more, a sentence's punctuation, and
     mostly words in lower case, as prose has them in any language written in Latin
     letters (headlines, menus and tags capitalise most of theirs)."""
+    if len(line) < 30 or _SENTENCE_PUNCTUATION.search(line) is None:
+        return False  # the cheap tests first: most short lines stop here
     words = line.split()
-    if len(words) < 8 or _SENTENCE_PUNCTUATION.search(line) is None:
+    if len(words) < 8:
         return False
     lettered = [w for w in words if any(c.isalpha() for c in w)]
     lower = sum(1 for w in lettered if next(c for c in w if c.isalpha()).islower())
@@ -46,19 +51,30 @@ def _key(text: str) -> str:
 
 def page_links(tree: Any) -> frozenset[str]:
     """The texts of the page's links, white space collapsed, case folded."""
-    texts = (_key("".join(a.itertext())) for a in tree.iter("a"))
-    return frozenset(t for t in texts if len(t) >= MIN_LINK_CHARS)
+    return frozenset(str(_STRING(a)).casefold() for a in _LONG_LINKS(tree))
+
+
+_LONG_LINKS = etree.XPath(f"//a[string-length(normalize-space(.)) >= {MIN_LINK_CHARS}]")
+_PARAGRAPHS = etree.XPath("//p")
+_STRING = etree.XPath("normalize-space(.)")
+
+
+@functools.cache
+def _compiled(xpath: str) -> Any:
+    return etree.XPath(xpath)
 
 
 def page_prose(tree: Any, pruned: Iterable[str] = ()) -> int:
     """Characters of prose in the page's paragraphs, but for those inside elements a
     rule file prunes (``pruned``, XPaths): about what its article holds."""
-    gone = {id(el) for xpath in pruned for el in tree.xpath(xpath) if hasattr(el, "tag")}
+    # The elements themselves, not their ids: lxml keeps one proxy per element only
+    # while something holds it.
+    gone = {el for xpath in pruned for el in _compiled(xpath)(tree) if hasattr(el, "tag")}
     return sum(
         len(text)
-        for p in tree.iter("p")
-        if not (gone and (id(p) in gone or any(id(a) in gone for a in p.iterancestors())))
-        and is_prose(text := _SPACES.sub(" ", "".join(p.itertext())).strip())
+        for p in _PARAGRAPHS(tree)
+        if not (gone and (p in gone or any(a in gone for a in p.iterancestors())))
+        and is_prose(text := str(_STRING(p)))
     )
 
 

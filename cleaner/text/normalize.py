@@ -237,9 +237,11 @@ def _repair(text: str, repair: RepairConfig, fixer: ftfy.TextFixerConfig) -> str
     offset = 0
     for i, line in enumerate(lines):
         end = offset + len(line) + 1
-        if needs_repair(line, repair):
+        last = i == len(lines) - 1
+        # ftfy sees each line with its line break, which its detector reads too ("ÂŒ\n"
+        # is mojibake to it, "ÂŒ" alone is not): the screen must see the same.
+        if needs_repair(line if last else f"{line}\n", repair):
             config = fixer._replace(unescape_html=False) if 0 <= first_tag < end else fixer
-            last = i == len(lines) - 1
             fixed = ftfy.fix_text(line if last else f"{line}\n", config)
             lines[i] = fixed if last else fixed.removesuffix("\n")
         offset = end

@@ -108,9 +108,26 @@ class LocatedValueError(ValueError):
         self.loc = loc
 
 
-class _Rule(BaseModel):
+class _Exemplified(BaseModel):
+    """What a rule must do, and must not, on lines as pages print them: each is a test
+    (:mod:`cleaner.rules.examples`)."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    examples: list[Example] = Field(
+        default_factory=list,
+        description="Lines the rule must act on, as found on real pages: removed (a drop or "
+        "field rule) or shortened (a span or strip rule; give `{text: ..., rest: ...}` to "
+        "say what must be left). `rules check` and the test suite check every one.",
+    )
+    counter_examples: list[str] = Field(
+        default_factory=list,
+        description="Lines of article text the rule must leave alone (`baca juga` inside a "
+        "quote, `editor` as a noun): checked like `examples`.",
+    )
+
+
+class _Rule(_Exemplified):
     id: RuleId = Field(description="Names the rule in reports: <outlet>/<id>.")
     note: str | None = Field(None, description="Why the rule exists; for people only.")
     within: PositiveInt | None = Field(
@@ -124,17 +141,6 @@ class _Rule(BaseModel):
         description="With `within`: count the N lines from the first kept line that is not "
         "of these classes (`[headline]` skips a title and subtitle: the window starts at "
         "the first paragraph).",
-    )
-    examples: list[Example] = Field(
-        default_factory=list,
-        description="Lines the rule must act on, as found on real pages: removed (a drop or "
-        "field rule) or shortened (a span or strip rule; give `{text: ..., rest: ...}` to "
-        "say what must be left). `rules check` and the test suite check every one.",
-    )
-    counter_examples: list[str] = Field(
-        default_factory=list,
-        description="Lines of article text the rule must leave alone (`baca juga` inside a "
-        "quote, `editor` as a noun): checked like `examples`.",
     )
 
     @model_validator(mode="after")
@@ -239,18 +245,14 @@ class InlineSpan(_Rule):
     pattern: SpanRegex
 
 
-class HeuristicRef(BaseModel):
+class HeuristicRef(_Exemplified):
     """Switch on a heuristic implemented in :mod:`cleaner.rules.heuristics`."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: HeuristicName
     note: str | None = None
     pattern: Regex | None = Field(
         None, description="For heuristics that take one: the marker they look for."
     )
-    examples: list[Example] = Field(default_factory=list)
-    counter_examples: list[str] = Field(default_factory=list)
 
     @field_validator("id", mode="before")
     @classmethod

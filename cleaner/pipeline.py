@@ -211,13 +211,14 @@ class Cleaner:
         url = doc.url or html.page_url(tree)
         detection = self._detect("", url, doc, warnings)  # by name or URL, if at all
         options = self.rulebook.html_options(detection.rules)
-        extraction = html.extract(tree, markup, url, options)
+        tuned = detection.rules is not None
+        extraction = html.extract(tree, markup, url, options, tuned=tuned)
         text = normalize(extraction.text, self.config.repair, self._fixer)
         if detection.rules is None:
             detection = self._detect(text, None, doc, warnings)
             detected = self.rulebook.html_options(detection.rules)
-            if detected.redo(options):
-                extraction = html.extract(tree, markup, url, detected)
+            if detection.rules is not None:
+                extraction = html.extract(tree, markup, url, detected, tuned=True)
                 text = normalize(extraction.text, self.config.repair, self._fixer)
             options = detected
         if not text.strip():

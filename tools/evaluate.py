@@ -40,6 +40,8 @@ from cleaner.config import CleanerConfig
 from cleaner.engines.learn import learn
 from cleaner.models import Article, RawDocument, Reject
 from cleaner.pipeline import Cleaner
+from cleaner.rules.compile import Rulebook
+from cleaner.rules.load import load_rulebook
 
 _SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 DEFAULT_REALPAGES = _SHARED / "realpages"
@@ -240,10 +242,14 @@ ANCHORS: dict[str, Extractor] = {
 }
 """Other projects' extractors, each given an HTML page (a text dump wrapped by :func:`as_html`)."""
 
-HTML_SYSTEMS = ("cleaner", *ANCHORS)
+GENERIC_ONLY = "cleaner, no outlet rules"
+"""The cleaner with every outlet's rule file set aside (the lexicon and the generic rules
+only): how it does on outlets nobody wrote rules for, which most of a crawl is."""
+HTML_SYSTEMS = ("cleaner", GENERIC_ONLY, *ANCHORS)
 TEXT_SYSTEMS = ("raw input", *HTML_SYSTEMS)
 LABELS = {
     "cleaner": "cleaner",
+    GENERIC_ONLY: GENERIC_ONLY,
     "trafilatura": "trafilatura",
     "trafilatura precision": "trafilatura favor_precision",
     "justext": "jusText",
@@ -307,8 +313,11 @@ class _CleanerText:
     The references keep a paragraph's lead-in ("REPUBLIKA.CO.ID, JAKARTA -- "); the
     cleaner moves it into ``dateline``. Scored as text, it goes back in front."""
 
-    def __init__(self, config: CleanerConfig | None = None) -> None:
-        self.cleaner = Cleaner(config)
+    def __init__(self, config: CleanerConfig | None = None, *, generic_only: bool = False) -> None:
+        rulebook = load_rulebook()
+        if generic_only:
+            rulebook = Rulebook(outlets={}, generic=rulebook.generic, lexicon=rulebook.lexicon)
+        self.cleaner = Cleaner(config, rulebook)
         rulebook = self.cleaner.rulebook
         self.lead_ins = {
             rule.id
@@ -329,14 +338,16 @@ class _CleanerText:
         )
 
 
-def _cleaner_system(outcomes: dict[Path, str]) -> System:
-    text_of = _CleanerText()
+def _cleaner_system(outcomes: dict[Path, str], *, generic_only: bool = False) -> System:
+    text_of = _CleanerText(generic_only=generic_only)
 
     def run(page: Page, data: bytes) -> str:
         doc = RawDocument(
             source=page.path.name, data=data, kind="html" if page.kind == "raw_html" else "text"
         )
         text = text_of(doc)
+        if generic_only:
+            return text if isinstance(text, str) else ""
         if not isinstance(text, str):
             outcomes[page.path] = f"reject: {getattr(text, 'reason', 'no text')}"
             return ""
@@ -377,6 +388,7 @@ def evaluate(root: Path) -> list[Row]:
     outcomes: dict[Path, str] = {}
     systems: dict[str, System] = {
         "cleaner": _cleaner_system(outcomes),
+        GENERIC_ONLY: _cleaner_system(outcomes, generic_only=True),
         **{name: _anchor_system(extract) for name, extract in ANCHORS.items()},
         "raw input": _raw,
     }
@@ -658,7 +670,9 @@ def _corpus_unit(doc: CorpusDoc) -> RawDocument:
     return RawDocument(source=doc.source, data=doc.text, url=doc.url, meta=meta)
 
 
-def _corpus_cleaner(rejects: Counter[str], docs: Sequence[CorpusDoc] = ()) -> CorpusSystem:
+def _corpus_cleaner(
+    rejects: Counter[str], docs: Sequence[CorpusDoc] = (), *, generic_only: bool = False
+) -> CorpusSystem:
     """The cleaner as ``cleaner clean`` runs on the corpus: it first learns what each site
     repeats across ``docs``, then cleans."""
     config = CleanerConfig()
@@ -671,7 +685,7 @@ def _corpus_cleaner(rejects: Counter[str], docs: Sequence[CorpusDoc] = ()) -> Co
             path = Path(scratch.name) / "learned.jsonl"
             table.to_file(path)
             config = config.model_copy(update={"learned": path})
-    text_of = _CleanerText(config)
+    text_of = _CleanerText(config, generic_only=generic_only)
 
     def run(doc: CorpusDoc) -> str:
         _ = scratch  # the table lives as long as this function
@@ -736,6 +750,7 @@ def evaluate_corpus(
     if systems is None:
         systems = {
             "cleaner": _corpus_cleaner(result.rejects, docs),
+            GENERIC_ONLY: _corpus_cleaner(Counter(), docs, generic_only=True),
             **{name: _corpus_anchor(extract) for name, extract in ANCHORS.items()},
         }
     for name in systems:

@@ -111,18 +111,6 @@ class HtmlOptions(BaseModel):
         "`search: []`. Unset: as the generic file says, and there all three.",
     )
 
-    @property
-    def extraction(self) -> tuple[object, ...]:
-        """The settings that change trafilatura's text (the rest only change metadata):
-        two options with the same ``extraction`` give the same text. ``fallback`` is not
-        among them: an outlet turns it off only where the text comes out the same."""
-        return (tuple(self.prune_xpath), self.include_tables)
-
-    def redo(self, done: HtmlOptions) -> bool:
-        """Whether a page extracted with ``done`` must be extracted again with these:
-        they change the text, or they want the fallback that ``done`` skipped."""
-        return self.extraction != done.extraction or (self.fallback and not done.fallback)
-
     def merged(self, outlet: HtmlOptions | None) -> HtmlOptions:
         """These (generic) settings with an outlet's on top: XPaths add up, flags override."""
         if outlet is None:
@@ -280,19 +268,25 @@ class Extraction:
         return self.candidates[0].likeness.score >= MIN_SCORE
 
 
-def extract(tree: Any, markup: str, url: str | None, options: HtmlOptions) -> Extraction:
+def extract(
+    tree: Any, markup: str, url: str | None, options: HtmlOptions, *, tuned: bool
+) -> Extraction:
     """The page's main text, with a safety net no rule file can switch off.
 
-    The extraction with the rule files' settings (``options``) comes first. When its
+    The first extraction is the outlet's (``tuned``: trafilatura with the rule files'
+    ``options``) or, for a page no rule file claims, trafilatura's favor_precision: on
+    templates nobody wrote rules for, what it leaves out is mostly furniture. When that
     text is not mostly prose, or holds much less prose than the page's paragraphs (but
-    for what a rule prunes), generic extractions are made too: trafilatura with its
-    fallback extractors and nothing pruned, trafilatura's favor_precision, and jusText's
-    paragraph classifier with the Indonesian stoplist. The pipeline then cleans each
-    and keeps the most article-like (:func:`choose`). So an outlet's rules tuned for one
-    template cannot hand over a related-stories list, or half a story, on the next one.
+    for what a rule prunes), the others are made too: trafilatura with its fallback
+    extractors and nothing pruned, favor_precision, and jusText's paragraph classifier
+    with the Indonesian stoplist. The pipeline then cleans each and keeps the most
+    article-like (:func:`choose`). So an outlet's rules tuned for one template cannot
+    hand over a related-stories list, or half a story, on the next one, and a precise
+    extraction that lost half the story gives way to a fuller one.
     """
-    first_name = "rules" if options != HtmlOptions() else "trafilatura"
-    first_text = main_text(tree, url, options)
+    generic = HtmlOptions()
+    first_name = "rules" if tuned else PRECISION
+    first_text = main_text(tree, url, options, precision=not tuned)
     # Whether a line is a link's text changes the value, not the prose share: the
     # page's links are only read when the other candidates are needed.
     first = Candidate(first_name, first_text, likeness(first_text.split("\n"), frozenset()))
@@ -302,14 +296,15 @@ def extract(tree: Any, markup: str, url: str | None, options: HtmlOptions) -> Ex
         return Extraction((first,), frozenset(), first_name)
     links = page_links(tree)
     first = replace(first, likeness=likeness(first_text.split("\n"), links))
-    texts: list[tuple[str, str]] = []
-    generic = HtmlOptions()
-    if first_name != "trafilatura":
-        texts.append(("trafilatura", main_text(tree, url, generic)))
-    texts.append(("trafilatura favor_precision", main_text(tree, url, generic, precision=True)))
+    texts = [("trafilatura", main_text(tree, url, generic))]
+    if tuned:
+        texts.append((PRECISION, main_text(tree, url, generic, precision=True)))
     texts.append(("jusText", _justext(markup)))
     others = (Candidate(n, t, likeness(t.split("\n"), links)) for n, t in texts if t.strip())
     return Extraction((first, *others), links, first_name)
+
+
+PRECISION = "trafilatura favor_precision"
 
 
 def choose(extraction: Extraction, cleaned: Sequence[Sequence[str]]) -> Extraction:

@@ -309,15 +309,6 @@ def test_each_extraction_uses_its_own_settings_in_any_order() -> None:
     assert PARAGRAPHS[2] in texts[1]
 
 
-def test_only_settings_that_change_the_text_call_for_a_second_extraction() -> None:
-    plain = HtmlOptions()
-    assert not HtmlOptions(metadata={"authors": "//b"}, search=[]).redo(plain)
-    assert not HtmlOptions(fallback=False).redo(plain)  # the fallback ran: nothing to gain
-    assert HtmlOptions().redo(HtmlOptions(fallback=False))  # it did not, and is wanted
-    for changed in (HtmlOptions(prune_xpath=["//aside"]), HtmlOptions(include_tables=False)):
-        assert changed.redo(plain)
-
-
 def test_an_outlet_flag_overrides_the_generic_one_and_xpaths_add_up() -> None:
     generic = HtmlOptions(prune_xpath=["//nav"])
     merged = generic.merged(HtmlOptions(prune_xpath=["//aside"], fallback=False))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from cleaner import Article, Cleaner, CleanerConfig, RawDocument
 from cleaner.pipeline import Prepared
-from cleaner.text.html import HtmlOptions, extract, parse
+from cleaner.text.html import PRECISION, HtmlOptions, extract, parse
 from cleaner.text.likeness import is_prose, likeness, page_links
 
 PARAGRAPHS = [
@@ -50,8 +50,8 @@ def test_prose_links_and_the_rest_are_told_apart() -> None:
 
 def test_an_article_like_extraction_is_kept_without_trying_others() -> None:
     markup = page()
-    found = extract(parse(markup), markup, None, HtmlOptions())
-    assert found.chosen == "trafilatura" and len(found.candidates) == 1 and found.trusted
+    found = extract(parse(markup), markup, None, HtmlOptions(), tuned=False)
+    assert found.chosen == PRECISION and len(found.candidates) == 1 and found.trusted
     assert PARAGRAPHS[0] in found.text
 
 

@@ -13,6 +13,7 @@ import pytest
 from tests.conftest import FIXTURES, REALPAGES, ROOT
 from tools.evaluate import (
     ANCHORS,
+    GENERIC_ONLY,
     Baseline,
     CorpusDoc,
     CorpusResult,
@@ -191,8 +192,17 @@ def test_the_fixtures_hold_the_committed_floor() -> None:
 
 def _row(name: str, outlet: str, f1s: dict[str, float], markers: dict[str, int]) -> Row:
     page = Page(Path(name), outlet, "raw_html", "ref", "gold_text")
-    f1s = {"trafilatura precision": f1s.get("trafilatura", 0.0), **f1s}
-    row = Row(page, markers={"trafilatura precision": markers.get("trafilatura", 0), **markers})
+    f1s = {
+        "trafilatura precision": f1s.get("trafilatura", 0.0),
+        GENERIC_ONLY: f1s.get("cleaner", 0.0),
+        **f1s,
+    }
+    markers = {
+        "trafilatura precision": markers.get("trafilatura", 0),
+        GENERIC_ONLY: markers.get("cleaner", 0),
+        **markers,
+    }
+    row = Row(page, markers=markers)
     row.scores = {k: Score(v, v, v) for k, v in f1s.items()}
     row.lines_lost = dict.fromkeys(f1s, 0)
     return row
@@ -245,7 +255,7 @@ def test_summary_totals_lines_lost_over_pages_with_a_sound_reference() -> None:
     for row, lost in zip(rows, (2, 5), strict=True):
         row.lines_lost["justext"] = lost
         row.long_lines = 10
-        row.markers = dict.fromkeys(ANCHORS, 0) | {"cleaner": 0}
+        row.markers = dict.fromkeys(ANCHORS, 0) | {"cleaner": 0, GENERIC_ONLY: 0}
     assert summary(rows)["justext"]["lines_lost"] == 7
     assert summary(rows)["justext"]["long_lines"] == 20
     assert summary(rows, exclude={"p2.html"})["justext"]["lines_lost"] == 2
@@ -345,7 +355,7 @@ def test_the_corpus_summary_counts_markers_and_long_sentences_of_indonesian_docu
 
 def test_the_corpus_summary_runs_the_cleaner_and_the_anchors(tiny_corpus: Path) -> None:
     result = evaluate_corpus(tiny_corpus)
-    assert set(result.left) == {"cleaner", *ANCHORS}
+    assert set(result.left) == {"cleaner", GENERIC_ONLY, *ANCHORS}
     assert (result.indonesian, result.raw_markers, result.long_sentences) == (2, 6, 4)
     # trafilatura keeps every <p> of such a page, boilerplate included
     assert result.left["trafilatura"] == 6

@@ -186,7 +186,7 @@ class Cleaner:
     def _site(self, doc: RawDocument, url: str | None, detection: Detection) -> str | None:
         """The site whose learned repeats apply (:func:`cleaner.rules.repeats.site_of`)."""
         key = self.config.learn.site_key
-        given = (doc.meta.get("extra") or {}).get(key) if key else None
+        given = ((doc.meta.get("extra") or {}).get(key) or doc.meta.get(key)) if key else None
         return site_of(url, detection.outlet, str(given) if given else None)
 
     def learning_lines(self, doc: RawDocument) -> tuple[str | None, list[str]] | None:

@@ -96,7 +96,16 @@ def _proposals(sample: Path) -> Proposals:
             continue
         seen.add(text)
         rule = line.removed_by
-        if rule is not None:
+        if (m := _CREDIT.match(text)) and not found.fields:
+            # The outlet's own credit rule, even where the lexicon takes the line: the
+            # outlet's rules run first, and a title rule relative to the lead-in must
+            # not find the byline in its place.
+            role = m.group("role")
+            found.fields.append(
+                f"  - id: credit  # REVIEW: the sample's line '{_quote(text)[:50]}'\n"
+                f"    pattern: '{role}\\s*:?\\s+(?P<authors>[^|]{{3,80}})$'",
+            )
+        elif rule is not None:
             shared = cleaner.rulebook.everywhere
             generic_field = rule in {f.id for rules in shared for f in rules.fields}
             from_shared = rule.split("/", 1)[0] in EVERY_DOCUMENT
@@ -106,13 +115,6 @@ def _proposals(sample: Path) -> Proposals:
                     "removes it; keep to pin it for this outlet\n"
                     f"    pattern: '{_quote(text)}$'"
                 )
-        elif m := _CREDIT.match(text):
-            role = m.group("role")
-            found.fields.insert(
-                0,
-                f"  - id: credit  # REVIEW: the sample's line '{_quote(text)[:50]}'\n"
-                f"    pattern: '{role}\\s*:?\\s+(?P<authors>[^|]{{3,80}})$'",
-            )
         elif m := _WIDGET.match(text):
             word = m.group("word")
             found.drop_lines.append(

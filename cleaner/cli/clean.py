@@ -327,7 +327,8 @@ def _say_learned(table: SiteRepeats, path: Path | None) -> None:
     sites = table.sites()
     where = f", kept in {path}" if path is not None else ""
     segments = sum(len(table.for_site(site)) for site in sites)
-    err(f"learned: {segments} repeated lines on {len(sites)} sites{where}")
+    lines = f"{segments} repeated line{'s' if segments != 1 else ''}"
+    err(f"learned: {lines} on {len(sites)} site{'s' if len(sites) != 1 else ''}{where}")
 
 
 def _clean_sharded(
@@ -362,4 +363,5 @@ def _clean_sharded(
             scheduler=scheduler,
             on_plan=planned,
             on_shard=(lambda: bar.advance(task)) if bar is not None else None,
+            on_learned=None if quiet else _say_learned,
         )

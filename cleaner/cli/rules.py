@@ -16,7 +16,7 @@ from cleaner.rules.load import bundled_rules_dir, load_rulebook
 from cleaner.rules.schema import GENERIC
 
 rules_app = typer.Typer(
-    help="Write and check rule files: list, check, new, test.",
+    help="Write and check rule files: list, check, new, test, learn.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )

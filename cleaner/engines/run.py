@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -167,6 +167,7 @@ def _learn_for_shards(
     engine: Engine,
     scheduler: str | None,
     workers: int,
+    on_learned: Callable[[SiteRepeats, Path | None], None] | None,
 ) -> CleanerConfig:
     """The learning pass of a sharded run, unless a resumed run learned already; the
     config with the table to apply."""
@@ -177,11 +178,16 @@ def _learn_for_shards(
 
             table = learn_on_dask(shards, config, out_dir, scheduler=scheduler, workers=workers)
         else:
-            every = lambda: (u for shard in shards for u in shard_units(shard, config))  # noqa: E731
+
+            def every() -> Iterator[Unit]:
+                return (unit for shard in shards for unit in shard_units(shard, config))
+
             table = learn_repeats(every, config, workers)
         path.unlink(missing_ok=True)
         if len(table):
             table.to_file(path)
+        if on_learned is not None:
+            on_learned(table, path if len(table) else None)
     return config.model_copy(update={"learned": path}) if path.exists() else config
 
 
@@ -197,6 +203,7 @@ def clean_to_directory(
     scheduler: str | None = None,
     on_plan: Callable[[int, int], None] | None = None,
     on_shard: Callable[[], None] | None = None,
+    on_learned: Callable[[SiteRepeats, Path | None], None] | None = None,
 ) -> RunStats:
     """Clean ``inputs`` into part files in ``out_dir``, shard by shard, on this machine
     (``workers`` processes) or on Dask (the cluster at ``scheduler``, else a local one).
@@ -236,7 +243,9 @@ def clean_to_directory(
     if on_plan is not None:
         on_plan(len(shards) - len(todo), len(shards))
     if config.learn.enabled and config.learned is None:
-        config = _learn_for_shards(shards, config, out_dir, resume, engine, scheduler, workers)
+        config = _learn_for_shards(
+            shards, config, out_dir, resume, engine, scheduler, workers, on_learned
+        )
 
     def finished(shard_stats: dict[str, object]) -> None:
         stats.merge(RunStats.from_dict(shard_stats))

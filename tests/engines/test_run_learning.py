@@ -166,7 +166,7 @@ def test_the_command_line_says_what_it_learned(tmp_path: Path) -> None:
     source = str(corpus(tmp_path))
     result = runner.invoke(app, ["clean", source, "-o", str(tmp_path / "o.jsonl")])
     assert result.exit_code == 0, result.stderr
-    assert "learned: 1 repeated lines on 1 sites, kept in" in result.stderr
+    assert "learned: 1 repeated line on 1 site, kept in" in result.stderr
     off = runner.invoke(app, ["clean", source, "-o", str(tmp_path / "n.jsonl"), "--no-learn"])
     assert "learned:" not in off.stderr
     missing = runner.invoke(app, ["clean", source, "--learned", str(tmp_path / "nope.jsonl")])

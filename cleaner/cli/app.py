@@ -9,6 +9,7 @@ rejected.
 from __future__ import annotations
 
 import functools
+import signal
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
@@ -88,6 +89,17 @@ def dedup_line(stats: DedupStats) -> str:
     )
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, so that what it was writing is cleaned away
+    as after Ctrl-C (files written under temporary names are removed) and it exits 143."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends it at once
+    raise Terminated
+
+
 def main() -> None:
     """Console-script entry point."""
+    signal.signal(signal.SIGTERM, _terminate)
     app()

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from cleaner.cli.app import app, dedup_line, err, expected_errors
+from cleaner.cli.app import Terminated, app, dedup_line, err, expected_errors
 from cleaner.config import CleanerConfig, InputFormat, LearnConfig, QualityConfig, ReadConfig
 from cleaner.engines.local import default_workers
 from cleaner.engines.run import Engine, clean_to_directory, clean_to_stream
@@ -238,14 +238,15 @@ def clean(
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         raise typer.Exit(0) from None
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:  # Ctrl-C, or SIGTERM (Terminated)
         what = (
             "finished shards are kept, --resume redoes the rest"
             if sharded
             else "no output file was written"
         )
-        err(f"cleaner: interrupted; {what}")
-        raise typer.Exit(130) from None
+        terminated = isinstance(stop, Terminated)
+        err(f"cleaner: {'terminated' if terminated else 'interrupted'}; {what}")
+        raise typer.Exit(143 if terminated else 130) from None
     rulebook = load_rulebook(config.rules_dirs)
     err(stats.render(rulebook) if summary else stats.one_line())
     if dedup_after:

@@ -32,7 +32,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import itertools
-import multiprocessing as mp
 import operator
 import sqlite3
 import tempfile
@@ -47,7 +46,9 @@ import numpy as np
 import orjson
 from pydantic import BaseModel, ConfigDict
 
-from cleaner.engines.local import in_pool, ordered_map
+from cleaner.engines.local import ordered_map
+from cleaner.engines.pool import WorkerPool
+from cleaner.errors import CleanerError
 from cleaner.io.articles import articles_of, corpus_files
 from cleaner.io.sinks import JsonlWriter
 from cleaner.text.signals import PUNCTUATION
@@ -200,9 +201,12 @@ def _signed(
         for batch in batches:
             yield from sign(batch)
     else:
-        context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-        with context.Pool(workers) as pool:
-            yield from ordered_map(in_pool(pool, sign), batches, workers * 4)
+        with WorkerPool(workers) as pool:
+            yield from pool.map(sign, batches, workers * 4, _unsignable)
+
+
+def _unsignable(record: dict[str, Any]) -> _Signed:
+    raise CleanerError(f"the process signing article {record.get('id')!r} died twice")
 
 
 def _keepers(clusters: _Clusters, ranked: np.ndarray[Any, Any]) -> tuple[array[int], int]:

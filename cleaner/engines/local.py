@@ -8,19 +8,21 @@ whole run into one output (a file or standard output) and its rejects.
 
 from __future__ import annotations
 
+import functools
 import gc
 import multiprocessing as mp
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from cleaner.config import CleanerConfig
 from cleaner.engines.outcome import Outcome, outcome_of
+from cleaner.engines.pool import WorkerPool
 from cleaner.io.readers import Unit
 from cleaner.io.sources import read_units
-from cleaner.models import RawDocument
+from cleaner.models import RawDocument, Reject
 from cleaner.pipeline import Cleaner
 
 _WORKER: Cleaner | None = None
@@ -36,6 +38,15 @@ def _clean_batch(batch: list[Unit]) -> list[Outcome]:
     return [outcome_of(unit, _WORKER) for unit in batch]
 
 
+def crashed(unit: Unit) -> Outcome:
+    """The outcome of a unit that took down its worker twice: a reject, and the run goes on."""
+    source = unit.source
+    detail = "the worker cleaning it died twice (out of memory, killed, or a crash)"
+    reject = Reject(source=source, reason="worker_crashed", detail=detail)
+    size = len(unit.data) if isinstance(unit, RawDocument) else 0
+    return Outcome("reject", reject.model_dump_json(), None, "worker_crashed", None, size)
+
+
 Learned = tuple[str | None, list[str]] | None
 """What the learning pass counts of a unit: its site and lines, or nothing."""
 
@@ -48,6 +59,10 @@ def learning_lines(unit: Unit, cleaner: Cleaner) -> Learned:
 def _learning_batch(batch: list[Unit]) -> list[Learned]:
     assert _WORKER is not None, "worker not initialised"
     return [learning_lines(unit, _WORKER) for unit in batch]
+
+
+def _not_learned(unit: Unit) -> Learned:
+    return None
 
 
 T = TypeVar("T")
@@ -68,13 +83,6 @@ def ordered_map(
             yield from window.popleft()()
     while window:
         yield from window.popleft()()
-
-
-def in_pool(
-    pool: Any, func: Callable[[list[T]], list[R]]
-) -> Callable[[list[T]], Callable[[], list[R]]]:
-    """:func:`ordered_map`'s ``submit`` for a ``multiprocessing`` pool."""
-    return lambda batch: pool.apply_async(func, (batch,)).get
 
 
 def _batches(units: Iterable[Unit], docs: int, size: int) -> Iterator[list[Unit]]:
@@ -123,46 +131,43 @@ class LocalEngine:
         self.config = config
         self.settings = settings
         self.cleaner = Cleaner(config)
-        self._pool: Any = None
+        self._pool: WorkerPool | None = None
 
     def __enter__(self) -> LocalEngine:
         if self.settings.workers > 1:
             global _WORKER
+            initializer = None
             if "fork" in mp.get_all_start_methods():
                 # Forked workers share this process's compiled rules (copy-on-write)
                 # instead of each compiling its own: faster to start, less memory.
                 self.cleaner.warm_up()
                 _WORKER = self.cleaner
-                gc.freeze()  # the collector would otherwise write to, and so copy, shared pages
-                self._pool = mp.get_context("fork").Pool(self.settings.workers)
-                gc.unfreeze()
             else:
-                self._pool = mp.get_context("spawn").Pool(
-                    self.settings.workers,
-                    initializer=_init_worker,
-                    initargs=(self.config.model_dump_json(),),
-                )
+                initializer = functools.partial(_init_worker, self.config.model_dump_json())
+            gc.freeze()  # the collector would otherwise write to, and so copy, shared pages
+            self._pool = WorkerPool(self.settings.workers, initializer)
+            gc.unfreeze()
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
+            self._pool.close()
             self._pool = None
 
     def outcomes(self, units: Iterable[Unit]) -> Iterator[Outcome]:
         """The outcome of every unit, in order."""
-        return self._map(units, outcome_of, _clean_batch)
+        return self._map(units, outcome_of, _clean_batch, crashed)
 
     def learning(self, units: Iterable[Unit]) -> Iterator[Learned]:
         """What the learning pass counts of every unit, in order."""
-        return self._map(units, learning_lines, _learning_batch)
+        return self._map(units, learning_lines, _learning_batch, _not_learned)
 
     def _map(
         self,
         units: Iterable[Unit],
         one: Callable[[Unit, Cleaner], R],
         batch: Callable[[list[Unit]], list[R]],
+        on_crash: Callable[[Unit], R],
     ) -> Iterator[R]:
         """``one`` of every unit here, or ``batch`` of batches of them in the pool."""
         s = self.settings
@@ -172,7 +177,7 @@ class LocalEngine:
             return
         batches = _batches(units, s.batch_docs, s.batch_bytes)
         limit = s.workers * s.in_flight_per_worker
-        yield from ordered_map(in_pool(self._pool, batch), batches, limit)
+        yield from self._pool.map(batch, batches, limit, on_crash)
 
     def run(self, inputs: Iterable[str]) -> Iterator[Outcome]:
         """Read ``inputs`` and clean every unit, in order."""

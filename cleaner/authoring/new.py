@@ -43,25 +43,34 @@ def scaffold(
     if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", name):
         raise RuleFileError(name, None, "an outlet id is lower case: a-z, 0-9, - and _")
     rule_path = rules_dir / f"{name}.yaml"
+    case_dir = fixtures_root / name
+    target = case_dir / (sample.name if sample is not None else "example.txt")
+    for path in (rule_path, target):
+        if path.is_symlink():  # dangling or not: writing would land wherever it points
+            raise RuleFileError(str(path), None, "is a symbolic link; refusing to write through it")
     if rule_path.exists():
         raise RuleFileError(str(rule_path), None, "already exists; edit it instead")
     proposals = _proposals(sample) if sample is not None else Proposals([], [], None)
     rules_dir.mkdir(parents=True, exist_ok=True)
-    rule_path.write_text(_template(name, domains, proposals), encoding="utf-8")
+    try:
+        # "x" (O_EXCL): never through a link, nor over a file made in the meantime
+        with rule_path.open("x", encoding="utf-8") as out:
+            out.write(_template(name, domains, proposals))
+    except FileExistsError:
+        raise RuleFileError(str(rule_path), None, "already exists; edit it instead") from None
     written = [rule_path]
-    case_dir = fixtures_root / name
     case_dir.mkdir(parents=True, exist_ok=True)
     if sample is not None:
-        target = case_dir / sample.name
         shutil.copyfile(sample, target)
     else:
-        target = case_dir / "example.txt"
         target.write_text(_EXAMPLE, encoding="utf-8")
     written.append(target)
     return written
 
 
-_CREDIT = re.compile(r"^(?P<role>Penulis|Reporter|Wartawan|Oleh|Kontributor|Laporan)\s*:?\s+\S")
+_CREDIT = re.compile(
+    r"^(?P<role>Penulis|Reporter|Wartawan|Oleh|Kontributor|Laporan)\s*(?P<colon>:)?\s+\S"
+)
 _WIDGET = re.compile(
     r"^(?P<word>Editor|Redaktur|Penyunting|Bagikan|Share|Tags?|Topik|Kata [Kk]unci|Sumber)"
     r"\s*[:|]"
@@ -99,11 +108,16 @@ def _proposals(sample: Path) -> Proposals:
         if (m := _CREDIT.match(text)) and not found.fields:
             # The outlet's own credit rule, even where the lexicon takes the line: the
             # outlet's rules run first, and a title rule relative to the lead-in must
-            # not find the byline in its place.
+            # not find the byline in its place. Where the sample has a colon, the rule
+            # requires it and looks at the top only: an article sentence ("Penulis buku
+            # itu hadir di Garut.") is no byline.
             role = m.group("role")
+            window, separator = (
+                ("    within: 4\n", "\\s*:\\s*") if m.group("colon") else ("", "\\s*:?\\s+")
+            )
             found.fields.append(
                 f"  - id: credit  # REVIEW: the sample's line '{_quote(text)[:50]}'\n"
-                f"    pattern: '{role}\\s*:?\\s+(?P<authors>[^|]{{3,80}})$'",
+                f"{window}    pattern: '{role}{separator}(?P<authors>[^|]{{3,80}})$'",
             )
         elif rule is not None:
             shared = cleaner.rulebook.everywhere

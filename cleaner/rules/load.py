@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Generator, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from pydantic import ValidationError
@@ -24,21 +25,37 @@ def line_of(lines: dict[tuple[Any, ...], int], loc: Sequence[Any]) -> int | None
     return None
 
 
-def _node_lines(node: yaml.Node, path: tuple[Any, ...], out: dict[tuple[Any, ...], int]) -> None:
-    """Map each path in the document (``("drop_lines", 2, "pattern")``) to its line."""
-    out[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        seen: set[Any] = set()
-        for key_node, value_node in node.value:
-            key = key_node.value
-            if key in seen:
-                raise _DuplicateKeyError(key, key_node.start_mark.line + 1)
-            seen.add(key)
-            _node_lines(value_node, (*path, key), out)
-            out[(*path, key)] = key_node.start_mark.line + 1  # errors point at the key
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _node_lines(item, (*path, i), out)
+_Visit = tuple[yaml.Node, tuple[Any, ...], int, "set[Any] | None"]
+
+
+def _node_lines(node: yaml.Node, out: dict[tuple[Any, ...], int]) -> None:
+    """Map each path in the document (``("drop_lines", 2, "pattern")``) to its line; a
+    mapping's value maps to the line of its key (errors point at the key).
+
+    Iterative, in document order: the depth of the document costs no stack.
+    """
+    # (node, its path, its line, the keys already seen in its mapping or None)
+    todo: list[_Visit] = [(node, (), node.start_mark.line + 1, None)]
+    while todo:
+        node, path, line, seen = todo.pop()
+        if seen is not None:
+            if path[-1] in seen:
+                raise _DuplicateKeyError(path[-1], line)
+            seen.add(path[-1])
+        out[path] = line
+        children: list[_Visit] = []
+        if isinstance(node, yaml.MappingNode):
+            keys: set[Any] = set()
+            children = [
+                (value, (*path, key.value), key.start_mark.line + 1, keys)
+                for key, value in node.value
+            ]
+        elif isinstance(node, yaml.SequenceNode):
+            children = [
+                (item, (*path, i), item.start_mark.line + 1, None)
+                for i, item in enumerate(node.value)
+            ]
+        todo.extend(reversed(children))  # the first child next: document order
 
 
 class _DuplicateKeyError(Exception):
@@ -50,31 +67,134 @@ class _DuplicateKeyError(Exception):
 
 _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+MAX_RULE_FILE_BYTES = 1 << 20
+"""A rule file is a few KB; anything near this is not one."""
+MAX_DEPTH = 50
+"""How deeply a rule file may nest; a rule file needs four or five levels."""
+
+_OPEN = (
+    yaml.BlockMappingStartToken,
+    yaml.BlockSequenceStartToken,
+    yaml.FlowMappingStartToken,
+    yaml.FlowSequenceStartToken,
+)
+_CLOSE = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
+# What may follow, at its own level, an item of a sequence written at its key's
+# indentation ("key:\n- item"): anything else ends the sequence.
+_IN_INDENTLESS = (
+    yaml.BlockEntryToken,
+    yaml.AnchorToken,
+    yaml.AliasToken,
+    yaml.TagToken,
+    yaml.ScalarToken,
+    *_OPEN,
+)
+_INDENTLESS = "indentless sequence"
+
+
+class _ShapeError(Exception):
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def _check_shape(text: str) -> None:
+    """Refuse, from the tokens alone and before anything composes the document, what
+    would make reading it cost more than its size: nesting deeper than :data:`MAX_DEPTH`
+    (the composer recurses once per level) and anchors on lists or mappings ("billion
+    laughs": every walk of the document expands each alias again). An anchor on a single
+    value (a pattern written once and reused, as in detik.yaml) is allowed, as long as
+    the aliases repeat no more than :data:`MAX_RULE_FILE_BYTES` of text in all. The
+    scanner is iterative, and this stops at the first problem.
+    """
+    open_: list[object] = []  # the collections open at this point, innermost last
+    previous: yaml.Token | None = None
+    anchor: yaml.AnchorToken | None = None  # waiting for the value it names
+    scalars: dict[str, int] = {}  # anchor name -> length of the value it names
+    repeated = 0
+    # yaml.scan is a generator: closing it disposes of the loader at once
+    tokens = cast("Generator[yaml.Token]", yaml.scan(text, Loader=_SafeLoader))
+    with contextlib.closing(tokens):
+        for token in tokens:
+            line = token.start_mark.line + 1
+            if anchor is not None and not isinstance(token, yaml.TagToken):
+                if not isinstance(token, yaml.ScalarToken):
+                    raise _ShapeError(anchor.start_mark.line + 1, _no_anchor(anchor.value))
+                scalars[anchor.value] = len(token.value)
+                anchor = None
+            if isinstance(token, yaml.AnchorToken):
+                anchor = token
+            elif isinstance(token, yaml.AliasToken) and token.value in scalars:
+                repeated += scalars[token.value]
+                if repeated > MAX_RULE_FILE_BYTES:
+                    raise _ShapeError(
+                        line, f"YAML aliases (*{token.value}) repeat more than 1 MiB of text"
+                    )
+            if open_ and open_[-1] == _INDENTLESS and not isinstance(token, _IN_INDENTLESS):
+                open_.pop()  # an indentless sequence ends with no token of its own
+            if isinstance(token, _CLOSE):
+                if open_:
+                    open_.pop()
+            elif isinstance(token, _OPEN) or (
+                isinstance(token, yaml.BlockEntryToken) and isinstance(previous, yaml.ValueToken)
+            ):
+                open_.append(type(token) if isinstance(token, _OPEN) else _INDENTLESS)
+                if len(open_) > MAX_DEPTH:
+                    raise _ShapeError(
+                        line, f"nested more than {MAX_DEPTH} levels deep (a rule file needs 4 or 5)"
+                    )
+            if not isinstance(token, yaml.TagToken | yaml.AnchorToken):
+                previous = token  # a value's properties come between it and its key
+
+
+def _no_anchor(name: str) -> str:
+    return (
+        f"YAML anchors and aliases (&{name}, *{name}) are not allowed in rule files "
+        "on a list or mapping, only on a single value such as a pattern"
+    )
+
+
+def _yaml_error(shown: str, exc: yaml.YAMLError) -> RuleFileError:
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        return RuleFileError(shown, line, f"not valid YAML: {exc.problem or exc}")
+    return RuleFileError(shown, None, f"not valid YAML: {exc}")
+
 
 def read_rule_file(path: Path) -> tuple[RuleFile, dict[tuple[Any, ...], int]]:
     """Parse and validate one rule file; errors name the file and the line."""
     shown = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_RULE_FILE_BYTES + 1)
+        if len(raw) > MAX_RULE_FILE_BYTES:
+            raise RuleFileError(
+                shown, None, "larger than 1 MiB: not a rule file (a rule file is a few KB)"
+            )
+        text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise RuleFileError(shown, None, f"cannot read: {exc}") from None
+    try:
+        _check_shape(text)
+    except _ShapeError as exc:
+        raise RuleFileError(shown, exc.line, exc.message) from None
+    except yaml.YAMLError as exc:
+        raise _yaml_error(shown, exc) from None
     loader = _SafeLoader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise RuleFileError(shown, line, f"not valid YAML: {exc.problem or exc}") from None
     except yaml.YAMLError as exc:
-        raise RuleFileError(shown, None, f"not valid YAML: {exc}") from None
+        raise _yaml_error(shown, exc) from None
     finally:
         loader.dispose()
     if node is None or not isinstance(data, dict):
         raise RuleFileError(shown, 1, "a rule file must be a YAML mapping (name:, domains:, …)")
     lines: dict[tuple[Any, ...], int] = {}
     try:
-        _node_lines(node, (), lines)
+        _node_lines(node, lines)
     except _DuplicateKeyError as dup:
         raise RuleFileError(shown, dup.line, f"key {dup.key!r} appears twice") from None
     try:

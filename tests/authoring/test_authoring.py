@@ -6,8 +6,10 @@ import json
 from pathlib import Path
 
 import yaml
+from click.testing import Result
 from typer.testing import CliRunner
 
+from cleaner import Cleaner, CleanerConfig
 from cleaner.authoring.check import check_rules
 from cleaner.authoring.new import MODELINE
 from cleaner.cli.app import app
@@ -235,3 +237,85 @@ def test_error_paths_give_one_line_and_exit_code_2(tmp_path: Path) -> None:
     for result in (missing_dir, not_dir, nothing):
         assert len(result.stderr.splitlines()) == 1
         assert "Traceback" not in result.stderr
+
+
+# --- rules new: what it writes, and where ----------------------------------------------------
+
+
+def new_outlet(rules: Path, sample: Path | None = None) -> Result:
+    args = ["rules", "new", "kabarcontoh", "--domain", "kabarcontoh.id", "--dir", str(rules)]
+    return runner.invoke(app, [*args, "--from", str(sample)] if sample else args)
+
+
+def test_new_refuses_a_rule_file_that_is_a_symlink_dangling_or_not(tmp_path: Path) -> None:
+    rules, _ = project(tmp_path)
+    rules.mkdir()
+    outside = tmp_path / "outside.yaml"
+    (rules / "kabarcontoh.yaml").symlink_to(outside)  # dangling: exists() is False
+    result = new_outlet(rules)
+    assert result.exit_code == 2
+    assert "kabarcontoh.yaml: is a symbolic link" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    assert not outside.exists()
+    write(outside, "name: Lain\n")
+    assert new_outlet(rules).exit_code == 2
+    assert outside.read_text(encoding="utf-8") == "name: Lain\n"
+
+
+def test_new_refuses_a_fixture_that_is_a_symlink_and_writes_nothing(tmp_path: Path) -> None:
+    rules, fixtures = project(tmp_path)
+    outside = tmp_path / "outside.txt"
+    (fixtures / "kabarcontoh").mkdir(parents=True)
+    (fixtures / "kabarcontoh" / "example.txt").symlink_to(outside)
+    result = new_outlet(rules)
+    assert result.exit_code == 2
+    assert "example.txt: is a symbolic link" in result.stderr
+    assert not outside.exists()
+    assert not (rules / "kabarcontoh.yaml").exists()  # refused before anything is written
+    sample = write(tmp_path / "page.txt", PAGE)
+    (fixtures / "kabarcontoh" / "page.txt").symlink_to(outside)
+    assert new_outlet(rules, sample).exit_code == 2
+    assert not outside.exists()
+
+
+BYLINED = """Harga Cabai Turun Jelang Akhir Pekan
+Penulis: Budi Santoso
+KABARCONTOH.ID, MEDAN - Harga cabai merah di pasar tradisional Medan turun Rp 5.000 per kilogram.
+Pedagang menyebut pasokan dari Karo kembali lancar setelah jalan yang longsor dibuka lagi.
+Copyright © 2024 Kabar Contoh
+"""
+
+
+def test_new_proposes_a_credit_rule_that_takes_no_article_sentence(tmp_path: Path) -> None:
+    rules, _ = project(tmp_path)
+    assert new_outlet(rules, write(tmp_path / "page.txt", BYLINED)).exit_code == 0
+    text = (rules / "kabarcontoh.yaml").read_text(encoding="utf-8")
+    assert (
+        "  - id: credit  # REVIEW: the sample's line 'Penulis: Budi Santoso'\n"
+        "    within: 4\n"
+        "    pattern: 'Penulis\\s*:\\s*(?P<authors>[^|]{3,80})$'\n"
+    ) in text
+    RuleFile.model_validate(yaml.safe_load(text))
+    cleaner = Cleaner(CleanerConfig(rules_dirs=(rules,), outlet="kabarcontoh"))
+    sample = cleaner.clean_text(BYLINED)
+    assert sample.authors == ["Budi Santoso"]  # the proposal still takes the sample's byline
+    sentence = "Penulis buku itu hadir di Garut."
+    page = (
+        "Bedah Buku di Garut Ramai Pengunjung\n"
+        "KABARCONTOH.ID, GARUT - Bedah buku sejarah Garut digelar di alun-alun kota.\n"
+        f"{sentence}\nAcara itu dihadiri ratusan pelajar dan guru dari seluruh kabupaten.\n"
+    )
+    article = cleaner.clean_text(page)
+    assert article.authors == []
+    assert article.text is not None and sentence in article.text
+
+
+def test_new_keeps_the_colonless_credit_form_for_a_line_without_a_colon(tmp_path: Path) -> None:
+    rules, _ = project(tmp_path)
+    sample = write(tmp_path / "page.txt", BYLINED.replace("Penulis: Budi", "Oleh Budi"))
+    assert new_outlet(rules, sample).exit_code == 0
+    text = (rules / "kabarcontoh.yaml").read_text(encoding="utf-8")
+    assert (
+        "  - id: credit  # REVIEW: the sample's line 'Oleh Budi Santoso'\n"
+        "    pattern: 'Oleh\\s*:?\\s+(?P<authors>[^|]{3,80})$'\n"
+    ) in text

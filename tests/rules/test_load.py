@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import textwrap
 from pathlib import Path
 
@@ -676,3 +677,177 @@ def test_rule_files_are_read_with_a_safe_loader(tmp_path: Path) -> None:
     error = load_error(tmp_path, body)
     assert error.line == 1
     assert "not valid YAML" in error.message
+
+
+# --- rule files that would cost more to read than their size -------------------------------
+
+HEAD = "name: Demo\ndomains: [demo.example.com]\n"
+
+
+def billion_laughs(levels: int = 9, width: int = 9) -> str:
+    """``levels`` lists, each holding ``width`` aliases of the one before: 9 of 9 is a
+    few hundred bytes that a walk of the document expands to 9**9 (387 million) items."""
+    names = "abcdefghijklmnopqrstuvwxyz"[:levels]
+    body = f"{names[0]}: &{names[0]} [{', '.join(['x'] * width)}]\n"
+    for before, name in itertools.pairwise(names):
+        body += f"{name}: &{name} [{', '.join([f'*{before}'] * width)}]\n"
+    return HEAD + body
+
+
+def read_in_a_child(path: Path) -> tuple[float, str]:
+    """Read a rule file in a child process with 1 GiB of memory and 20 s of CPU (a
+    broken fix must fail the test, not the machine); return the seconds the read took
+    and the error it gave."""
+    import resource
+    import subprocess
+    import sys
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+        resource.setrlimit(resource.RLIMIT_CPU, (20, 20))
+
+    script = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from cleaner.errors import RuleFileError\n"
+        "from cleaner.rules.load import read_rule_file\n"
+        "started = time.monotonic()\n"
+        "try:\n"
+        "    read_rule_file(Path(sys.argv[1]))\n"
+        "    message = 'read without an error'\n"
+        "except RuleFileError as exc:\n"
+        "    message = str(exc)\n"
+        "print(time.monotonic() - started)\n"
+        "print(message)\n"
+    )
+    child = subprocess.run(
+        [sys.executable, "-c", script, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=limit,
+        cwd=Path(__file__).resolve().parents[2],  # this checkout's cleaner
+        check=False,
+    )
+    assert child.returncode == 0, f"the child died ({child.returncode}): {child.stderr[-500:]}"
+    seconds, message = child.stdout.splitlines()
+    return float(seconds), message
+
+
+def test_an_anchor_bomb_is_refused_at_once(tmp_path: Path) -> None:
+    bomb = billion_laughs()
+    assert len(bomb) < 600
+    path = write(tmp_path, "demo.yaml", bomb)
+    seconds, message = read_in_a_child(path)
+    assert message == (
+        f"{path}:3: YAML anchors and aliases (&a, *a) are not allowed in rule files "
+        "on a list or mapping, only on a single value such as a pattern"
+    )
+    assert seconds < 1.0
+
+
+@pytest.mark.parametrize(
+    ("body", "line"),
+    [
+        ("k: &m\n  a: b\nl: *m\n", 3),  # a mapping
+        ("k: &m\n- a\nl: *m\n", 3),  # a sequence written at its key's indentation
+        ("k: [&m [a], *m]\n", 3),  # a flow sequence
+        ("k: &m\n", 3),  # nothing at all
+    ],
+)
+def test_anchors_on_lists_and_mappings_are_refused(tmp_path: Path, body: str, line: int) -> None:
+    error = load_error(tmp_path, HEAD + body)
+    assert_points_at(error, tmp_path / "demo.yaml", {line}, "YAML anchors and aliases (&m, *m)")
+
+
+def test_a_pattern_may_be_written_once_and_reused_by_an_alias(tmp_path: Path) -> None:
+    """As rules/detik.yaml does with its date pattern."""
+    body = HEAD + (
+        "drop_lines:\n  - id: a\n    pattern: &promo 'Promo$'\n"
+        "  - id: b\n    within_last: 2\n    pattern: *promo\n"
+    )
+    rules = compile_file(tmp_path, body)
+    assert [rule.id for rule in rules.drop_lines] == ["demo/a", "demo/b"]
+    assert rules.drop_lines[0].pattern.pattern == rules.drop_lines[1].pattern.pattern
+
+
+def test_aliases_may_not_repeat_more_than_a_mib(tmp_path: Path) -> None:
+    """Each alias of a 1,000-character value is one more such value to validate and
+    compile: 1,100 of them is a 25 KB file holding 1.1 MB of patterns."""
+    aliases = "\n".join(f"  - id: r{i}\n    pattern: *p" for i in range(1100))
+    body = f"{HEAD}x: &p '{'a' * 1000}'\ndrop_lines:\n{aliases}\n"
+    error = load_error(tmp_path, body)
+    # the alias that passes 1 MiB: the 1,049th, on line 5 + 2 * 1048 + 1
+    assert_points_at(error, tmp_path / "demo.yaml", {2102}, "repeat more than 1 MiB")
+
+
+def nested(depth: int, style: str) -> str:
+    if style == "flow":
+        return "k: " + "[" * depth + "]" * depth + "\n"
+    if style == "block":  # mappings: "k0:\n  k1:\n    k2: ..."
+        return "".join("  " * i + f"k{i}:\n" for i in range(depth))
+    # sequences at their key's indentation: "k:\n- k:\n  - k: ...", a level each
+    return "k:\n" + "".join("  " * i + "- k:\n" for i in range(depth // 2))
+
+
+@pytest.mark.parametrize(
+    ("depth", "style", "line"),
+    [
+        (1000, "flow", 3),
+        (1000, "block", 3 + 50),  # the file's mapping is the first level, k0: in it
+        (1000, "indentless", 3 + 25),  # two levels a line: "- k:" opens a mapping and a list
+    ],
+)
+def test_deep_nesting_is_refused_at_the_line_past_the_bound(
+    tmp_path: Path, depth: int, style: str, line: int
+) -> None:
+    """A thousand levels was a RecursionError in the composer; now one line, at once."""
+    import time
+
+    started = time.monotonic()
+    error = load_error(tmp_path, HEAD + nested(depth, style))
+    assert time.monotonic() - started < 1.0
+    assert_points_at(error, tmp_path / "demo.yaml", {line}, "nested more than 50 levels deep")
+    assert "\n" not in str(error)
+
+
+def test_fifty_levels_are_allowed(tmp_path: Path) -> None:
+    """The bound counts the file's own mapping: 49 more levels still read (and then fail
+    validation, as the key is unknown)."""
+    error = load_error(tmp_path, HEAD + "k: " + "[" * 49 + "]" * 49 + "\n")
+    assert "unknown key 'k'" in error.message
+    error = load_error(tmp_path, HEAD + "k: " + "[" * 50 + "]" * 50 + "\n")
+    assert "nested more than 50 levels deep" in error.message
+
+
+def test_thirty_thousand_levels_do_not_crash_the_reader(tmp_path: Path) -> None:
+    """The composer recursed in C: this deep, a segmentation fault (hence the child)."""
+    path = write(tmp_path, "demo.yaml", HEAD + nested(30_000, "flow"))
+    seconds, message = read_in_a_child(path)
+    assert message == f"{path}:3: nested more than 50 levels deep (a rule file needs 4 or 5)"
+    assert seconds < 1.0
+
+
+def test_a_rule_file_larger_than_a_mib_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, "demo.yaml", HEAD + "# " + "x" * (1 << 20) + "\n")
+    with pytest.raises(RuleFileError) as info:
+        compile_rule_file(path, bundled=False)
+    assert (
+        str(info.value) == f"{path}: larger than 1 MiB: not a rule file (a rule file is a few KB)"
+    )
+
+
+def test_node_lines_walks_any_depth_without_recursing() -> None:
+    """The scan bounds the depth, but the walk does not rely on it."""
+    import yaml
+
+    from cleaner.rules.load import _node_lines
+
+    mark = yaml.Mark("demo.yaml", 0, 0, 0, None, None)
+    node: yaml.Node = yaml.ScalarNode("tag:yaml.org,2002:str", "x", mark, mark)
+    for _ in range(3000):  # three times Python's recursion limit
+        node = yaml.SequenceNode("tag:yaml.org,2002:seq", [node], mark, mark)
+    lines: dict[tuple[object, ...], int] = {}
+    _node_lines(node, lines)
+    assert len(lines) == 3001
+    assert lines[(0,) * 3000] == 1

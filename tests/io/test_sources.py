@@ -321,8 +321,7 @@ def test_jsonl_blank_bad_and_textless_lines(tmp_path: Path) -> None:
 
     assert [summary(u) for u in got] == [
         ("doc", f"{src}:1", "Pertama."),
-        ("skip", f"{src}:2", "blank JSONL line"),
-        ("skip", f"{src}:3", "blank JSONL line"),
+        ("skip", f"{src}:2", "blank JSONL lines"),  # lines 2 and 3: one run, one skip
         ("reject", f"{src}:4", "invalid_json"),
         ("reject", f"{src}:5", "invalid_json"),
         ("reject", f"{src}:6", "invalid_json"),
@@ -332,7 +331,7 @@ def test_jsonl_blank_bad_and_textless_lines(tmp_path: Path) -> None:
         ("reject", f"{src}:10", "missing_text"),
         ("doc", f"{src}:11", "Terakhir."),
     ]
-    array = got[4]
+    array = got[3]
     assert isinstance(array, Reject)
     assert "list" in array.detail
 

@@ -46,7 +46,14 @@ def _codec(label: str | None) -> str | None:
 
 def decode_html(data: bytes | str, charset: str | None = None) -> tuple[str, str]:
     """The page as text, and the encoding used: a byte-order mark, then the charset the
-    HTTP header or a ``<meta>`` tag declares, then the same guesses as for text."""
+    HTTP header or a ``<meta>`` tag declares, then the same guesses as for text.
+
+    A page declared UTF-8 with a few invalid bytes among valid UTF-8 is UTF-8 with those
+    bytes replaced (:func:`~cleaner.text.normalize.decode_mostly_utf8`), not another
+    codec's guess; one declared UTF-8 that is not (no valid multi-byte sequences: a
+    Windows-1252 page) is guessed as undeclared bytes are."""
+    from cleaner.text.normalize import decode_mostly_utf8
+
     if isinstance(data, str):
         return data, "unicode"
     if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -59,6 +66,8 @@ def decode_html(data: bytes | str, charset: str | None = None) -> tuple[str, str
             return data.decode(declared), declared
         except (UnicodeDecodeError, LookupError):
             pass  # a wrong declaration is common; fall back to looking at the bytes
+        if declared == "utf-8" and (mostly := decode_mostly_utf8(data)):
+            return mostly
     return decode(data)
 
 

@@ -57,23 +57,56 @@ def _utf16_without_bom(sample: bytes) -> str | None:
 
 
 _TEXT_CONTROLS = frozenset(b"\t\n\r\x0c")
-_CONTROL_BYTES = bytes(b for b in range(32) if b not in _TEXT_CONTROLS) + b"\x7f"
+_CONTROL_BYTES = bytes(b for b in range(1, 32) if b not in _TEXT_CONTROLS) + b"\x7f"
+_MAX_CONTROLS = 0.01
+"""Control bytes other than NUL (and tab, line feed, carriage return, form feed) above
+this share of the sample make bytes binary: images and archives are full of them."""
+_MAX_NULS = 0.10
+"""NUL bytes above this share make bytes binary (UTF-16 is told apart before); below it
+they are stray NULs in text, which normalization removes."""
 _MAX_NON_ASCII_FOR_CP1252 = 0.10
 _HIGH_RUN = re.compile(rb"[\x80-\xff]{3,}")
+_ESCAPED = re.compile("[\udc80-\udcff]")
+_MAX_REPLACED = 8
+_MAX_REPLACED_SHARE = 0.01
+
+
+def decode_mostly_utf8(data: bytes) -> tuple[str, str] | None:
+    """``data`` as UTF-8 with its few invalid bytes replaced by U+FFFD, when it is UTF-8
+    but for them; ``None`` otherwise (strict UTF-8 is tried first, elsewhere).
+
+    Mostly UTF-8 means: it holds valid multi-byte sequences, at least as many as invalid
+    bytes, and the invalid bytes are few (at most 8, or under 1 % of the non-ASCII
+    bytes). A stray ``\xff`` or a Windows-1252 ``\xe9`` in a UTF-8 page then costs one
+    character, not the whole page (another codec would turn every “ into mojibake);
+    Windows-1252 text, which has no valid multi-byte sequences, is never taken for it.
+    The encoding's name says how many bytes were replaced: ``utf-8 (2 bytes replaced)``.
+    """
+    escaped = data.decode("utf-8", "surrogateescape")  # an invalid byte → one surrogate
+    bad = len(escaped) - len(_ESCAPED.sub("", escaped))
+    multibyte = len(escaped) - len(escaped.encode("ascii", "ignore")) - bad
+    non_ascii_bytes = len(data.translate(None, _ASCII_BYTES))
+    few = bad <= _MAX_REPLACED or bad < _MAX_REPLACED_SHARE * non_ascii_bytes
+    if not (0 < bad <= multibyte and few):
+        return None
+    text = _ESCAPED.sub("\ufffd", escaped)
+    return text, f"utf-8 ({bad} byte{'s' if bad > 1 else ''} replaced)"
 
 
 def decode(data: bytes) -> tuple[str, str]:
     """Decode ``data``; returns the text and the name of the encoding used.
 
-    The order is chosen for Indonesian news: a byte-order mark; strict UTF-8; then,
-    for text that is mostly ASCII, Windows-1252 (the legacy encoding of Indonesian sites,
-    and what browsers use for pages labelled ISO-8859-1), because charset-normalizer's
-    guesses among single-byte Latin code pages are unreliable on short, mostly-ASCII
-    text (so is its guess for "Café – Menu"); and only then charset-normalizer.
+    The order is chosen for Indonesian news: a byte-order mark; strict UTF-8; UTF-8 but
+    for a few invalid bytes, which are replaced (:func:`decode_mostly_utf8`; the name
+    then says how many, ``utf-8 (3 bytes replaced)``); then, for text that is mostly
+    ASCII, Windows-1252 (the legacy encoding of Indonesian sites, and what browsers use
+    for pages labelled ISO-8859-1), because charset-normalizer's guesses among
+    single-byte Latin code pages are unreliable on short, mostly-ASCII text (so is its
+    guess for "Café – Menu"); and only then charset-normalizer.
 
     UTF-16 without a byte-order mark is recognised by its zero bytes. Other bytes with
-    more than 1% NUL or control bytes are binary, not text; a few stray NULs in text
-    are fine (normalization removes them).
+    more than 1% control bytes (NUL aside) or more than 10% NUL bytes are binary, not
+    text; stray NULs in text are fine (normalization removes them).
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -82,18 +115,21 @@ def decode(data: bytes) -> tuple[str, str]:
             except UnicodeDecodeError as exc:
                 raise DecodeError(f"starts with a {encoding} byte-order mark but {exc}") from exc
     sample = data[:65536]
-    if b"\0" in sample and (utf16 := _utf16_without_bom(sample)):
+    nuls = sample.count(0)
+    if nuls and (utf16 := _utf16_without_bom(sample)):
         try:
             return data.decode(utf16), utf16
         except UnicodeDecodeError:
             pass
     controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
-    if controls > len(sample) * 0.01:
+    if controls > len(sample) * _MAX_CONTROLS or nuls > len(sample) * _MAX_NULS:
         raise DecodeError("binary data: holds NUL or other control bytes")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    if mostly := decode_mostly_utf8(data):
+        return mostly
     non_ascii = len(sample) - len(sample.translate(None, bytes(range(128, 256))))
     # Latin text has its few non-ASCII bytes one at a time (an é, a “); multi-byte
     # encodings (GBK, Shift-JIS) come in runs, which Windows-1252 would turn to mush.

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import codecs
+import random
 import sys
 import typing
 import unicodedata
+import zlib
 
 import ftfy
 import pytest
@@ -14,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.config import RepairConfig
+from cleaner.text.html import decode_html
 from cleaner.text.normalize import (
     DecodeError,
     _is_normalized,
@@ -118,6 +121,94 @@ def test_decode_error_is_a_value_error() -> None:
 
 def test_decode_empty_bytes_is_empty_utf8_text() -> None:
     assert decode(b"") == ("", "utf-8")
+
+
+# --- decode: UTF-8 with a few bad bytes, stray NULs (issue 16) ----------------------------
+
+QUOTED = "“Sri Mulyani” menyebut harga beras turun – kata pedagang di Cipinang. "
+
+
+@pytest.mark.parametrize(
+    ("data", "replaced"),
+    [
+        (QUOTED.encode() * 3 + b"\xff", 1),  # a stray byte at the end
+        (QUOTED.encode().replace(b"beras", b"beras \xe9") * 2, 2),  # a cp1252 é, twice
+        (b"\xfe\xe9" + QUOTED.encode() * 2 + b"\x80", 3),  # at the start, and a lone \x80
+        (QUOTED.encode() * 2 + "é".encode()[:1], 1),  # cut in the middle of a character
+    ],
+)
+def test_decode_utf8_with_a_few_bad_bytes_replaces_them_and_keeps_the_rest(
+    data: bytes, replaced: int
+) -> None:
+    # was: charset-normalizer's mac_iceland, “Sri Mulyani” as ‚ÄúSri Mulyani‚Äù
+    text, encoding = decode(data)
+    assert "“Sri Mulyani”" in text
+    assert "‚Ä" not in text
+    assert text.count("\ufffd") == replaced
+    assert text.replace("\ufffd", "") == data.decode("utf-8", "ignore")
+    assert encoding == f"utf-8 ({replaced} byte{'s' if replaced > 1 else ''} replaced)"
+
+
+def test_decode_long_utf8_may_have_bad_bytes_under_one_percent_of_its_non_ascii() -> None:
+    # 12 bad bytes among ~4,800 non-ASCII bytes: more than 8, but under 1 %
+    data = b"\x81".join([QUOTED.encode() * 50] * 13)
+    text, encoding = decode(data)
+    assert encoding == "utf-8 (12 bytes replaced)"
+    assert text.count("“Sri Mulyani”") == 650
+
+
+def test_decode_does_not_call_many_bad_bytes_utf8() -> None:
+    # 9 bad bytes are more than 8 and more than 1 % of the non-ASCII bytes here
+    data = QUOTED.encode() * 3 + b" caf\xe9" * 9
+    assert not decode(data)[1].startswith("utf-8")
+
+
+def test_decode_windows_1252_with_a_pair_that_happens_to_be_utf8_stays_cp1252() -> None:
+    # "É”" is C9 94 in Windows-1252: a valid UTF-8 sequence (U+0254); three é are not
+    original = "KAFÉ” di Bandung: café, café, café ramai pengunjung akhir pekan."
+    assert decode(original.encode("cp1252")) == (original, "cp1252")
+
+
+@pytest.mark.parametrize("charset", ["utf-8", "UTF8", None])
+def test_decode_html_declared_or_undeclared_utf8_with_a_stray_byte(charset: str | None) -> None:
+    page = "<html><head><meta charset=utf-8></head><body><p>" + QUOTED + "</p></body></html>"
+    data = page.encode().replace(b"beras", b"beras\xff")
+    text, encoding = decode_html(data, charset)
+    assert text == page.replace("beras", "beras\ufffd")
+    assert encoding == "utf-8 (1 byte replaced)"
+
+
+def test_decode_html_declared_utf8_that_is_windows_1252_is_still_cp1252() -> None:
+    page = "<html><head><meta charset=utf-8></head><body><p>“Kami siap,” kata café.</p>"
+    assert decode_html(page.encode("cp1252"), "utf-8") == (page, "cp1252")
+
+
+def test_decode_text_with_stray_nul_bytes_is_text_and_normalization_drops_them() -> None:
+    # was: "binary data" (12 NULs in 1 KB passed the 1 % bound on control bytes)
+    data = (b"Berita hari ini.\x00 " * 12) + b"Harga beras turun. " * 40
+    text, encoding = decode(data)
+    assert encoding == "utf-8"
+    assert "\x00" not in _norm(text)
+    assert _norm(text).startswith("Berita hari ini. Berita hari ini.")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8,  # an image
+        zlib.compress(bytes(random.Random(16).randbytes(4000))),  # a zip's compressed data
+        b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + random.Random(7).randbytes(2000),
+        b"Teks\x00" * 200 + b"\x00" * 400,  # mostly NUL
+    ],
+    ids=["png", "deflate", "zip", "nul-heavy"],
+)
+def test_decode_binary_data_is_still_binary(data: bytes) -> None:
+    with pytest.raises(DecodeError, match="binary"):
+        decode(data)
+
+
+def test_decode_utf16_without_bom_is_still_told_by_its_nuls() -> None:
+    assert decode(TEXT.encode("utf-16-le")) == (TEXT, "utf-16-le")
 
 
 # --- normalize: line endings and line numbers ---------------------------------------------

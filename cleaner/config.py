@@ -67,6 +67,10 @@ class ReadConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     format: InputFormat = "auto"
+    exclude: tuple[Path, ...] = ()
+    """Paths never read from a directory input: the run's own outputs (its output file,
+    rejects and learned table, or its part-file directory), so that an output inside an
+    input directory is not read back by the next run. Set by the run, not by users."""
     max_unit_bytes: int = Field(32 * 1024 * 1024, gt=0)
 
 

@@ -39,3 +39,8 @@ class RuleFileError(CleanerError):
 
 class InputError(CleanerError):
     """An input named on the command line that does not exist or cannot be opened."""
+
+
+class OutputError(CleanerError):
+    """An output that cannot be written (disk full, no permission, a clash with an
+    input): one line, exit 2, and no half-written file left behind."""

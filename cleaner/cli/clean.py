@@ -19,6 +19,7 @@ from cleaner.engines.run import Progress as RunProgress
 from cleaner.engines.stats import RunStats
 from cleaner.errors import CleanerError
 from cleaner.io.formats import STDIN
+from cleaner.io.sinks import write_atomically
 from cleaner.io.sources import check_inputs
 from cleaner.models import Reject
 from cleaner.rules.load import load_rulebook
@@ -105,8 +106,16 @@ def clean(
         bool,
         typer.Option(
             "--resume",
-            help="With -o DIR/: skip the shards a previous run finished (their .done "
-            "marker matches the inputs) and redo the others.",
+            help="With -o DIR/: finish an interrupted run: keep the shards it finished "
+            "and redo the others. Refused if the inputs, options or rules differ.",
+        ),
+    ] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="With -o DIR/: replace what an earlier run left in DIR (with --resume: "
+            "only if it was another run, with other inputs, options or rules).",
         ),
     ] = False,
     quiet: Annotated[
@@ -218,6 +227,9 @@ def clean(
         raise CleanerError("--engine dask writes part files: give -o a directory (-o out/)")
     if resume and not sharded:
         raise CleanerError("--resume needs -o DIR/: only sharded output can be resumed")
+    if force and not sharded:
+        raise CleanerError("--force goes with -o DIR/ (a file output is always replaced whole)")
+    also_writes = [("--stats", stats_file)] if stats_file is not None else []
     if scheduler and engine != "dask":
         raise CleanerError("--scheduler goes with --engine dask")
     if dedup_after and (output is None or sharded):
@@ -229,10 +241,20 @@ def clean(
         if sharded:
             assert output is not None
             stats = _clean_sharded(
-                inputs, config, output, engine, workers, scheduler, resume, quiet, shard_mb
+                inputs,
+                config,
+                output,
+                engine,
+                workers,
+                scheduler,
+                resume,
+                quiet,
+                shard_mb,
+                force=force,
+                also_writes=also_writes,
             )
         else:
-            stats = _clean_stream(inputs, config, output, rejects, workers, quiet)
+            stats = _clean_stream(inputs, config, output, rejects, workers, quiet, also_writes)
     except BrokenPipeError:
         # The reader of our output went away (`cleaner clean … | head`): stop quietly.
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -255,11 +277,8 @@ def clean(
         assert output is not None
         err(dedup_line(dedup(output, output, DedupConfig(), workers=workers)))
     if stats_file is not None:
-        stats_file.parent.mkdir(parents=True, exist_ok=True)
-        stats_file.write_text(
-            json.dumps(stats.to_dict(rulebook), ensure_ascii=False, indent=2) + "\n",
-            encoding="utf-8",
-        )
+        said = json.dumps(stats.to_dict(rulebook), ensure_ascii=False, indent=2) + "\n"
+        write_atomically(stats_file, said.encode())
     if fail_on_reject and stats.rejected:
         raise typer.Exit(1)
 
@@ -295,6 +314,7 @@ def _clean_stream(
     rejects: Path | None,
     workers: int,
     quiet: bool,
+    also_writes: list[tuple[str, Path]],
 ) -> RunStats:
     """Clean into one output stream (a file or standard output), with a progress line."""
 
@@ -316,6 +336,7 @@ def _clean_stream(
             output,
             rejects,
             workers=workers,
+            also_writes=also_writes,
             on_reject=show,
             on_progress=on_progress,
             on_learned=None if quiet else _say_learned,
@@ -342,6 +363,9 @@ def _clean_sharded(
     resume: bool,
     quiet: bool,
     shard_mb: float,
+    *,
+    force: bool,
+    also_writes: list[tuple[str, Path]],
 ) -> RunStats:
     """Clean into part files in ``out_dir``, shard by shard, with a progress bar."""
     with _progress(quiet, "shards") as bar:
@@ -359,6 +383,8 @@ def _clean_sharded(
             out_dir,
             workers=workers,
             resume=resume,
+            force=force,
+            also_writes=also_writes,
             shard_bytes=int(shard_mb * 1024 * 1024),
             engine=engine,
             scheduler=scheduler,

@@ -36,9 +36,9 @@ def _config(config_json: str) -> CleanerConfig:
     return config
 
 
-def _task(shard: Shard, config_json: str, out_dir: str) -> dict[str, Any]:
+def _task(shard: Shard, config_json: str, out_dir: str, settings: str) -> dict[str, Any]:
     """What a Dask worker runs for one shard."""
-    return clean_shard(shard, _config(config_json), Path(out_dir))
+    return clean_shard(shard, _config(config_json), Path(out_dir), settings)
 
 
 def _count_task(shard: Shard, config_json: str, out_dir: str) -> CountPart:
@@ -126,9 +126,11 @@ def run_dask(
     *,
     scheduler: str | None = None,
     workers: int = 1,
+    settings: str = "",
     on_done: Callable[[dict[str, Any]], None] | None = None,
 ) -> list[dict[str, Any]]:
-    """Clean ``shards`` on Dask; returns each shard's stats, in shard order."""
+    """Clean ``shards`` on Dask; returns each shard's stats, in shard order. ``settings``
+    goes into each shard's marker (:func:`~cleaner.engines.shards.settings_key`)."""
     if not shards:
         return []
     with dask_client(scheduler, workers) as client:
@@ -136,7 +138,7 @@ def run_dask(
         from dask.distributed import as_completed
 
         bag = db.from_sequence(shards, npartitions=len(shards)).map(
-            _task, config.model_dump_json(), str(out_dir)
+            _task, config.model_dump_json(), str(out_dir), settings
         )
         futures = client.compute(bag.to_delayed())
         results: dict[int, list[dict[str, Any]]] = {}

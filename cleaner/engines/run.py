@@ -12,25 +12,36 @@ its progress bar from them).
 
 from __future__ import annotations
 
+import json
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from cleaner.config import CleanerConfig
 from cleaner.engines.learn import RepeatCounter
 from cleaner.engines.local import LocalEngine, LocalSettings
 from cleaner.engines.outcome import add_outcome, reject_of
-from cleaner.engines.shards import Shard, clean_shard, is_done, plan_shards, shard_units
+from cleaner.engines.shards import (
+    Shard,
+    clean_shard,
+    is_done,
+    plan_shards,
+    run_settings,
+    settings_key,
+    shard_units,
+)
 from cleaner.engines.stats import RunStats
-from cleaner.errors import CleanerError
+from cleaner.errors import CleanerError, OutputError
 from cleaner.io.formats import STDIN
+from cleaner.io.outputs import OutputLock, check_outputs, lock_path_for, remove_stale_temps
 from cleaner.io.readers import Unit
-from cleaner.io.sinks import JsonlWriter, learned_path_for, rejects_path_for
-from cleaner.io.sources import read_units
-from cleaner.models import Reject
+from cleaner.io.sinks import JsonlWriter, learned_path_for, rejects_path_for, write_atomically
+from cleaner.io.sources import RUN_MANIFEST, read_units
+from cleaner.models import Reject, Skip
 from cleaner.rules.repeats import SiteRepeats
 
 Engine = Literal["local", "dask"]
@@ -82,6 +93,7 @@ def clean_to_stream(
     rejects: Path | None = None,
     *,
     workers: int = 1,
+    also_writes: Sequence[tuple[str, Path]] = (),
     on_reject: Callable[[Reject], None] | None = None,
     on_progress: Callable[[Progress], None] | None = None,
     on_learned: Callable[[SiteRepeats, Path | None], None] | None = None,
@@ -94,25 +106,55 @@ def clean_to_stream(
     into place only when the run completes: an interrupted run (an exception, Ctrl-C)
     leaves no file that looks whole.
 
+    Before anything is written, the outputs (and ``also_writes``, other files the caller
+    will write, named as on its command line) are checked against the inputs and each
+    other (:func:`~cleaner.io.outputs.check_outputs`), the output is locked against a
+    second run (:class:`~cleaner.io.outputs.OutputLock`), and temporary files a killed
+    run left beside it are removed. The outputs are never read as inputs.
+
     Unless ``config.learn`` says not to, the inputs are first read once to learn what
     each site repeats (:func:`learn_repeats`); the table is kept beside ``output``
     (:func:`~cleaner.io.sinks.learned_path_for`), or for the run only without one.
     """
     inputs = list(inputs)
-    with tempfile.TemporaryDirectory(prefix=".cleaner-") as scratch:
-        if _learns(config, inputs):
+    if rejects is None:
+        rejects = default_rejects_path(output)
+    learns = _learns(config, inputs)
+    kept_table = learned_path_for(output) if output is not None and learns else None
+    named = [
+        (name, path)
+        for name, path in [
+            ("-o", output),
+            ("--rejects", rejects),
+            ("the learned table", kept_table),
+        ]
+        if path is not None
+    ]
+    named += also_writes
+    check_outputs(inputs, [*named])
+    config = _excluding(config, [path for _, path in named])
+    lock: AbstractContextManager[object] = nullcontext()
+    if output is not None and (output.is_file() or not output.exists()):
+        lock = OutputLock(lock_path_for(output))
+    with lock, tempfile.TemporaryDirectory(prefix=".cleaner-") as scratch:
+        remove_stale_temps(path for _, path in named)
+        if learns:
             table = learn_repeats(lambda: read_units(inputs, config.read), config, workers)
-            path = learned_path_for(output) if output is not None else None
             if len(table):
-                kept = path or Path(scratch) / "learned.jsonl"
-                kept.parent.mkdir(parents=True, exist_ok=True)
-                table.to_file(kept)
+                kept = kept_table or Path(scratch) / "learned.jsonl"
+                write_atomically(kept, table.to_bytes())
                 config = config.model_copy(update={"learned": kept})
             if on_learned is not None:
-                on_learned(table, path if len(table) else None)
+                on_learned(table, kept_table if len(table) else None)
         return _clean_to_stream(
             inputs, config, output, rejects, workers, on_reject, on_progress, progress_every
         )
+
+
+def _excluding(config: CleanerConfig, paths: Iterable[Path]) -> CleanerConfig:
+    """``config`` whose readers pass over ``paths`` (the run's own outputs)."""
+    read = config.read.model_copy(update={"exclude": (*config.read.exclude, *paths)})
+    return config.model_copy(update={"read": read})
 
 
 def _clean_to_stream(
@@ -125,8 +167,6 @@ def _clean_to_stream(
     on_progress: Callable[[Progress], None] | None,
     progress_every: int,
 ) -> RunStats:
-    if rejects is None:
-        rejects = default_rejects_path(output)
     stats = RunStats()
     with LocalEngine(config, LocalSettings(workers=workers)) as local:
         articles = JsonlWriter(output)
@@ -185,7 +225,7 @@ def _learn_for_shards(
             table = learn_repeats(every, config, workers)
         path.unlink(missing_ok=True)
         if len(table):
-            table.to_file(path)
+            write_atomically(path, table.to_bytes())
         if on_learned is not None:
             on_learned(table, path if len(table) else None)
     return config.model_copy(update={"learned": path}) if path.exists() else config
@@ -198,9 +238,11 @@ def clean_to_directory(
     *,
     workers: int = 1,
     resume: bool = False,
+    force: bool = False,
     shard_bytes: int = 64 * 1024 * 1024,
     engine: Engine = "local",
     scheduler: str | None = None,
+    also_writes: Sequence[tuple[str, Path]] = (),
     on_plan: Callable[[int, int], None] | None = None,
     on_shard: Callable[[], None] | None = None,
     on_learned: Callable[[SiteRepeats, Path | None], None] | None = None,
@@ -208,34 +250,158 @@ def clean_to_directory(
     """Clean ``inputs`` into part files in ``out_dir``, shard by shard, on this machine
     (``workers`` processes) or on Dask (the cluster at ``scheduler``, else a local one).
 
-    With ``resume``, shards whose completion marker matches their inputs are kept and
-    the others are redone; without it, a directory holding part files is refused.
+    The directory is locked for the run, and the run's plan (its shards' input files,
+    with their sizes and times) and settings (:func:`~cleaner.engines.shards.run_settings`)
+    are kept in it (:data:`~cleaner.io.sources.RUN_MANIFEST`) before any part is written.
+    A directory holding an earlier run's files is refused, unless:
+
+    * ``resume``, and the plan and settings are the same: shards whose marker matches
+      are kept, the others redone. Nothing else is ever deleted; a different plan or
+      settings are refused, naming what differs;
+    * ``force``: the earlier run's files are removed and the run starts afresh (with
+      ``resume`` too, only when the plan or settings differ).
+
     ``on_plan(done, total)`` is called once the shards are planned, ``on_shard()`` after
     each shard this run cleans.
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
-    earlier = sorted(out_dir.glob("part-*"))
-    if earlier and not resume:
+    inputs = list(inputs)
+    check_outputs(inputs, list(also_writes), out_dir=out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot write {out_dir}: {exc.strerror or exc}") from None
+    with OutputLock(lock_path_for(out_dir, directory=True)):
+        for stale in out_dir.glob(".*.tmp"):  # left by a run that was killed
+            stale.unlink(missing_ok=True)
+        settings = run_settings(config)
+        key = settings_key(settings)
+        config = _excluding(config, [out_dir, *(path for _, path in also_writes)])
+        try:
+            shards, skipped = plan_shards(inputs, config, shard_bytes)
+        except ValueError as exc:
+            raise CleanerError(str(exc)) from None
+        plan = json.loads(json.dumps([[s.name, s.signature()] for s in shards]))
+        resume = _may_resume(out_dir, settings, plan, resume=resume, force=force)
+        manifest = {"settings": settings, "plan": plan}
+        write_atomically(out_dir / RUN_MANIFEST, json.dumps(manifest, ensure_ascii=False).encode())
+        return _clean_shards(
+            shards,
+            skipped,
+            config,
+            out_dir,
+            key,
+            resume=resume,
+            workers=workers,
+            engine=engine,
+            scheduler=scheduler,
+            on_plan=on_plan,
+            on_shard=on_shard,
+            on_learned=on_learned,
+        )
+
+
+def _own_files(out_dir: Path) -> list[Path]:
+    """What a sharded run writes in its directory (part files, markers, learned table)."""
+    return sorted([*out_dir.glob("part-*"), *out_dir.glob(LEARNED)])
+
+
+def _may_resume(
+    out_dir: Path, settings: dict[str, Any], plan: list[Any], *, resume: bool, force: bool
+) -> bool:
+    """Whether the run may keep the finished shards in ``out_dir``; refuses (a one-line
+    error) what would mix two runs, and with ``force`` clears the earlier run."""
+    earlier = _own_files(out_dir)
+    previous = _read_manifest(out_dir / RUN_MANIFEST)
+    if not earlier and previous is None:
+        return False
+    if not (resume or force):
         raise CleanerError(
             f"{out_dir} holds part files of an earlier run: --resume to finish it, "
-            "or give an empty directory"
+            "--force to replace it, or give an empty directory"
         )
-    for stale in out_dir.glob(".part-*.tmp"):  # left by a run that was killed
-        stale.unlink(missing_ok=True)
+    differs = _what_differs(previous, settings, plan)
+    if differs is not None and not force:
+        raise CleanerError(
+            f"{out_dir} holds a run with {differs}: --resume finishes only the same run; "
+            "--force replaces it, or give another directory"
+        )
+    if force and (differs is not None or not resume):
+        for path in earlier:
+            path.unlink(missing_ok=True)
+        return False
+    return resume
+
+
+def _read_manifest(path: Path) -> dict[str, Any] | None:
     try:
-        shards, skipped = plan_shards(inputs, config, shard_bytes)
-    except ValueError as exc:
-        raise CleanerError(str(exc)) from None
-    planned = {s.name for s in shards}
-    for path in earlier:  # shards the plan no longer has (the inputs changed)
-        if path.name.split(".")[0] not in planned:
-            path.unlink()
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _what_differs(
+    previous: dict[str, Any] | None, settings: dict[str, Any], plan: list[Any]
+) -> str | None:
+    """What makes the earlier run in a directory another run than this one, in words."""
+    if not previous:
+        return "no readable record of its plan and settings (an older cleaner's, or damaged)"
+    old = previous.get("settings", {})
+    if old.get("cleaner") != settings["cleaner"]:
+        return f"another cleaner version ({old.get('cleaner')}, this is {settings['cleaner']})"
+    if old.get("config") != settings["config"]:
+        keys = _differing_keys(old.get("config", {}), settings["config"])
+        return f"other options ({', '.join(keys[:5]) or 'the configuration'})"
+    if old.get("rules") != settings["rules"] or old.get("learned") != settings.get("learned"):
+        return "other rule files"
+    if previous.get("plan") != plan:
+        before = {tuple(f) for _, files in previous.get("plan", []) for f in files}
+        now = {tuple(f) for _, files in plan for f in files}
+        paths_before, paths_now = {f[0] for f in before}, {f[0] for f in now}
+        added, gone = len(paths_now - paths_before), len(paths_before - paths_now)
+        changed = len({f[0] for f in now - before} & paths_before)
+        counts = [
+            f"{n} {what}" for n, what in ((added, "new"), (gone, "gone"), (changed, "changed"))
+        ]
+        said = ", ".join(c for c in counts if not c.startswith("0 ")) or "shards grouped otherwise"
+        return f"other inputs ({said})"
+    return None
+
+
+def _differing_keys(old: Any, new: Any, prefix: str = "") -> list[str]:
+    """The dotted keys whose values differ between two nested dicts."""
+    if not (isinstance(old, dict) and isinstance(new, dict)):
+        return [prefix.rstrip(".")] if old != new else []
+    keys = sorted(set(old) | set(new))
+    return [
+        k for key in keys for k in _differing_keys(old.get(key), new.get(key), f"{prefix}{key}.")
+    ]
+
+
+def _clean_shards(
+    shards: list[Shard],
+    skipped: list[Skip],
+    config: CleanerConfig,
+    out_dir: Path,
+    key: str,
+    *,
+    resume: bool,
+    workers: int,
+    engine: Engine,
+    scheduler: str | None,
+    on_plan: Callable[[int, int], None] | None,
+    on_shard: Callable[[], None] | None,
+    on_learned: Callable[[SiteRepeats, Path | None], None] | None,
+) -> RunStats:
+    """Learn (unless done), then clean the shards not finished yet."""
     stats = RunStats()
     for skip in skipped:
         stats.add(skip)
     todo = []
     for shard in shards:
-        done = is_done(out_dir, shard) if resume else None
+        done = is_done(out_dir, shard, key) if resume else None
         if done is not None:
             stats.merge(RunStats.from_dict(done))
         else:
@@ -255,10 +421,18 @@ def clean_to_directory(
     if engine == "dask":
         from cleaner.engines.dask import run_dask
 
-        run_dask(todo, config, out_dir, scheduler=scheduler, workers=workers, on_done=finished)
+        run_dask(
+            todo,
+            config,
+            out_dir,
+            scheduler=scheduler,
+            workers=workers,
+            settings=key,
+            on_done=finished,
+        )
     else:
         with LocalEngine(config, LocalSettings(workers=workers)) as local:
             for shard in todo:
                 outcomes = local.outcomes(shard_units(shard, config))
-                finished(clean_shard(shard, config, out_dir, outcomes))
+                finished(clean_shard(shard, config, out_dir, key, outcomes))
     return stats

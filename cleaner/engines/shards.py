@@ -9,6 +9,7 @@ Dask cluster (:mod:`cleaner.engines.dask`); both write the same files.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -19,10 +20,11 @@ from cleaner.config import CleanerConfig
 from cleaner.engines.outcome import Outcome, add_outcome, outcome_of
 from cleaner.engines.stats import RunStats
 from cleaner.io.readers import Unit
-from cleaner.io.sinks import JsonlWriter
+from cleaner.io.sinks import JsonlWriter, write_atomically
 from cleaner.io.sources import InputFile, expand_inputs, read_input
 from cleaner.models import Skip
 from cleaner.pipeline import Cleaner
+from cleaner.rules.load import rules_digest
 
 
 @dataclass(frozen=True)
@@ -77,12 +79,37 @@ def shard_units(shard: Shard, config: CleanerConfig) -> Iterator[Unit]:
         yield from read_input(InputFile(path, source, fmt), config.read)  # type: ignore[arg-type]
 
 
+def run_settings(config: CleanerConfig) -> dict[str, Any]:
+    """What decides a run's output besides its inputs: the cleaner's version, the
+    configuration (less where the run writes) and a digest of the rule files (and of a
+    ``--learned`` table). A resumed run must have the same, or its parts would mix
+    outputs of two settings."""
+    import cleaner
+
+    settings: dict[str, Any] = {
+        "cleaner": cleaner.__version__,
+        "config": config.model_dump(mode="json", exclude={"read": {"exclude"}}),
+        "rules": rules_digest(config.rules_dirs),
+    }
+    if config.learned is not None and config.learned.is_file():
+        digest = hashlib.blake2b(config.learned.read_bytes(), digest_size=16)
+        settings["learned"] = digest.hexdigest()
+    return settings
+
+
+def settings_key(settings: dict[str, Any]) -> str:
+    """A short fingerprint of :func:`run_settings`, kept in each shard's marker."""
+    canonical = json.dumps(settings, sort_keys=True, ensure_ascii=False).encode()
+    return hashlib.blake2b(canonical, digest_size=16).hexdigest()
+
+
 def marker_path(out_dir: Path, shard: Shard) -> Path:
     return out_dir / f"{shard.name}.done"
 
 
-def is_done(out_dir: Path, shard: Shard) -> dict[str, Any] | None:
-    """The stats a finished shard recorded, if it finished on these same inputs."""
+def is_done(out_dir: Path, shard: Shard, settings: str) -> dict[str, Any] | None:
+    """The stats a finished shard recorded, if it finished on these same inputs with the
+    same ``settings`` (:func:`settings_key`)."""
     marker = marker_path(out_dir, shard)
     if not marker.exists():
         return None
@@ -90,7 +117,7 @@ def is_done(out_dir: Path, shard: Shard) -> dict[str, Any] | None:
         data = json.loads(marker.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if data.get("inputs") != shard.signature():
+    if data.get("inputs") != shard.signature() or data.get("settings") != settings:
         return None
     stats: dict[str, Any] = data["stats"]
     return stats
@@ -100,13 +127,15 @@ def clean_shard(
     shard: Shard,
     config: CleanerConfig,
     out_dir: Path,
+    settings: str,
     outcomes: Iterator[Outcome] | None = None,
 ) -> dict[str, Any]:
     """Clean one shard into its part files, then leave the completion marker.
 
     The part files are written under temporary names and renamed when complete; the
     marker comes last, so a shard without a marker is unfinished and redone whole.
-    Returns the shard's stats as a dict (what the marker holds).
+    The marker records the shard's inputs and the run's ``settings``
+    (:func:`settings_key`). Returns the shard's stats as a dict (what the marker holds).
     """
     stats = RunStats()
     if outcomes is None:
@@ -127,9 +156,6 @@ def clean_shard(
         articles.abort()
         rejects.abort()
     summary = stats.to_dict()
-    record = {"inputs": shard.signature(), "stats": summary}
-    marker = marker_path(out_dir, shard)
-    tmp = marker.with_suffix(".tmp")
-    tmp.write_text(json.dumps(record, ensure_ascii=False), encoding="utf-8")
-    tmp.replace(marker)
+    record = {"inputs": shard.signature(), "settings": settings, "stats": summary}
+    write_atomically(marker_path(out_dir, shard), json.dumps(record, ensure_ascii=False).encode())
     return summary

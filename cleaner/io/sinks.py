@@ -12,6 +12,7 @@ file name, so the same records give the same bytes on every run.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import io
 import os
@@ -24,6 +25,8 @@ from typing import IO, Any
 import zstandard
 from pydantic import BaseModel
 
+from cleaner.errors import OutputError
+
 
 def _mode_for(path: Path) -> int:
     """The permissions a plainly created file would get (mkstemp makes it 0600)."""
@@ -34,8 +37,17 @@ def _mode_for(path: Path) -> int:
     return 0o666 & ~umask
 
 
+def _failed(path: Path | None, exc: OSError) -> OutputError:
+    where = path if path is not None else "standard output"
+    return OutputError(f"cannot write {where}: {exc.strerror or exc}")
+
+
 class JsonlWriter:
-    """Writes one JSON object per line; ``path=None`` writes to standard output."""
+    """Writes one JSON object per line; ``path=None`` writes to standard output.
+
+    A file that cannot be written (the disk fills, a directory without permission)
+    raises :class:`OutputError` and leaves no temporary file behind.
+    """
 
     def __init__(self, path: Path | None) -> None:
         self.count = 0
@@ -46,6 +58,13 @@ class JsonlWriter:
             self._stream: IO[str] = sys.stdout
             return
         self.path = path
+        try:
+            self._open(path)
+        except OSError as exc:
+            self.abort()
+            raise _failed(path, exc) from None
+
+    def _open(self, path: Path) -> None:
         if path.is_symlink() or (path.exists() and not path.is_file()):
             mode = "wb" if path.is_file() else "ab"  # never truncate what a device points at
             raw: Any = path.open(mode)
@@ -69,7 +88,13 @@ class JsonlWriter:
 
     def write_line(self, line: str) -> None:
         """Write one record already serialized as a JSON line (without its newline)."""
-        self._stream.write(f"{line}\n")
+        try:
+            self._stream.write(f"{line}\n")
+        except BrokenPipeError:
+            raise  # the reader went away: the caller ends quietly
+        except OSError as exc:
+            self.abort()
+            raise _failed(self.path, exc) from None
         self.count += 1
 
     def _close(self) -> None:
@@ -80,18 +105,28 @@ class JsonlWriter:
 
     def commit(self) -> None:
         """Finish: flush everything and move a finished file into place."""
-        if not self._layers:
-            self._stream.flush()
-        self._close()
-        if self._tmp is not None:
-            assert self.path is not None
-            self._tmp.chmod(_mode_for(self.path))
-            self._tmp.replace(self.path)
-            self._tmp = None
+        try:
+            if not self._layers:
+                self._stream.flush()
+            self._close()
+            if self._tmp is not None:
+                assert self.path is not None
+                self._tmp.chmod(_mode_for(self.path))
+                self._tmp.replace(self.path)
+                self._tmp = None
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            self.abort()
+            raise _failed(self.path, exc) from None
 
     def abort(self) -> None:
-        """Give up: a temporary file is removed and the target left untouched."""
-        self._close()
+        """Give up: a temporary file is removed and the target left untouched, whatever
+        closing the layers says (a full disk fails their last flush too)."""
+        for layer in self._layers:
+            with contextlib.suppress(OSError, ValueError):
+                layer.close()
+        self._layers = []
         if self._tmp is not None:
             self._tmp.unlink(missing_ok=True)
             self._tmp = None
@@ -128,3 +163,24 @@ def _beside(output: Path, what: str, *, keep_compression: bool) -> Path:
     name = name.removesuffix(compression)
     stem = name.removesuffix(".jsonl") if name.endswith(".jsonl") else Path(name).stem
     return output.with_name(f"{stem}.{what}.jsonl{compression if keep_compression else ''}")
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write a small file whole (a learned table, a run's stats): under a temporary name
+    moved into place, so a failure (one-line :class:`OutputError`) leaves neither a
+    half-written file nor the temporary one."""
+    tmp: Path | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        tmp = Path(name)
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(data)
+        tmp.chmod(_mode_for(path))
+        tmp.replace(path)
+        tmp = None
+    except OSError as exc:
+        raise _failed(path, exc) from None
+    finally:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)

@@ -10,6 +10,7 @@ over and counted.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -34,22 +35,35 @@ class InputFile:
     format: Format | None
 
 
+RUN_MANIFEST = ".cleaner-run.json"
+"""The file that marks a directory of part files as a cleaner run's output (it holds
+the run's plan and settings, for ``--resume``). A directory input never reads such a
+directory: a run's output is not its input."""
+
+
 def expand_inputs(inputs: Iterable[str], config: ReadConfig) -> Iterator[InputFile | Skip]:
     """The files named by ``inputs``, in order; a missing input raises :class:`InputError`.
 
     Files named directly are always read (by suffix, else by content); in a directory
-    only files whose suffix names a format are read, the others are yielded as skips.
+    only files whose suffix names a format are read, the others are yielded as skips,
+    and so are the run's own outputs (``config.exclude``) and the part-file directories
+    of cleaner runs (:data:`RUN_MANIFEST`).
     """
     forced: Format | None = None if config.format == "auto" else config.format
+    excluded = {os.path.realpath(path) for path in config.exclude}
     for item in inputs:
         if item == STDIN:
             yield InputFile(STDIN, "<stdin>", forced)
             continue
         path = Path(item)
         if path.is_dir():
-            for child in sorted(_walk(path), key=lambda p: p.as_posix()):
-                fmt = forced or format_for_name(child.name)
-                if fmt is None:
+            found = _walk(path, excluded)
+            for child in sorted(
+                found, key=lambda c: c.source if isinstance(c, Skip) else c.as_posix()
+            ):
+                if isinstance(child, Skip):
+                    yield child
+                elif (fmt := forced or format_for_name(child.name)) is None:
                     yield Skip(
                         child.as_posix(), f"file with no reader ({child.suffix or 'no suffix'})"
                     )
@@ -61,12 +75,19 @@ def expand_inputs(inputs: Iterable[str], config: ReadConfig) -> Iterator[InputFi
             raise InputError(f"no such file or directory: {item}")
 
 
-def _walk(directory: Path) -> Iterator[Path]:
+def _walk(directory: Path, excluded: set[str]) -> Iterator[Path | Skip]:
+    """The files under ``directory`` (hidden entries passed over), and a skip for each
+    excluded file and each cleaner output directory."""
     for child in directory.iterdir():
         if child.name.startswith("."):
             continue
-        if child.is_dir():
-            yield from _walk(child)
+        if os.path.realpath(child) in excluded:
+            yield Skip(child.as_posix(), "this run's own output")
+        elif child.is_dir():
+            if (child / RUN_MANIFEST).exists():
+                yield Skip(child.as_posix(), "the output directory of a cleaner run")
+            else:
+                yield from _walk(child, excluded)
         elif child.is_file():
             yield child
 

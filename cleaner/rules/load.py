@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 from collections.abc import Generator, Iterable, Sequence
 from pathlib import Path
 from typing import Any, cast
@@ -239,6 +240,17 @@ def _rule_files(directory: Path) -> Iterable[Path]:
         for p in directory.iterdir()
         if p.suffix in {".yaml", ".yml"} and not p.name.startswith(("_", "."))
     )
+
+
+def rules_digest(extra_dirs: Sequence[Path] = ()) -> str:
+    """A digest of every rule file a run would load (names and bytes), to tell whether
+    the rules changed between a run and its ``--resume``: other rules, other output."""
+    digest = hashlib.blake2b(digest_size=16)
+    for directory in [bundled_rules_dir(), *extra_dirs]:
+        for path in _rule_files(directory) if directory.is_dir() else ():
+            digest.update(f"{path.name}\0{path.stat().st_size}\0".encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def load_rulebook(extra_dirs: Sequence[Path] = ()) -> Rulebook:

@@ -102,18 +102,35 @@ def test_resume_skips_finished_shards_and_redoes_the_rest(tmp_path: Path) -> Non
     markers = sorted(out.glob("part-*.done"))
     kept = markers[0].stat().st_mtime_ns
     markers[1].unlink()  # as if the run had died while writing the second shard
-    (root / "dump-5.jsonl").write_text(  # and the last input changed since
+    result = runner.invoke(app, [*args, "--resume"])
+    assert result.exit_code == 0, result.stderr
+    assert "resuming: " in result.stderr
+    assert markers[0].stat().st_mtime_ns == kept  # finished and unchanged: not redone
+    assert markers[1].exists()
+    assert parts(out) == full
+
+
+def test_resume_refuses_changed_inputs_and_force_starts_afresh(tmp_path: Path) -> None:
+    root = corpus(tmp_path)
+    out = tmp_path / "out"
+    args = ["clean", str(root), "-o", f"{out}/", "--shard-mb", "0.05"]
+    runner.invoke(app, args)
+    full = parts(out)
+    before = {p.name: p.read_bytes() for p in out.glob("part-*")}
+    (root / "dump-5.jsonl").write_text(  # the last input changed since
         (root / "dump-5.jsonl").read_text(encoding="utf-8") + '{"text": "Kalimat baru."}\n',
         encoding="utf-8",
     )
-    result = runner.invoke(app, [*args, "--resume"])
-    assert result.exit_code == 0, result.stderr
-    assert "resuming:" in result.stderr
-    assert markers[0].stat().st_mtime_ns == kept  # finished and unchanged: not redone
-    resumed = parts(out)
-    assert resumed[: len(full)] == full
-    assert resumed[len(full) :] == [json.loads(resumed[-1]) and resumed[-1]]
-    assert json.loads(resumed[-1])["text"] == "Kalimat baru."
+    refused = runner.invoke(app, [*args, "--resume"])
+    assert refused.exit_code == 2
+    assert "other inputs (1 changed)" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+    assert {p.name: p.read_bytes() for p in out.glob("part-*")} == before  # nothing touched
+    forced = runner.invoke(app, [*args, "--resume", "--force"])
+    assert forced.exit_code == 0, forced.stderr
+    redone = parts(out)
+    assert redone[: len(full)] == full
+    assert [json.loads(line)["text"] for line in redone[len(full) :]] == ["Kalimat baru."]
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX signals")

@@ -7,6 +7,8 @@ with :attr:`CleanerError.exit_code`; it never shows a traceback for these.
 
 from __future__ import annotations
 
+import signal
+
 
 class CleanerError(Exception):
     """A usage or configuration error with a one-line message (exit code 2)."""
@@ -44,3 +46,16 @@ class InputError(CleanerError):
 class OutputError(CleanerError):
     """An output that cannot be written (disk full, no permission, a clash with an
     input): one line, exit 2, and no half-written file left behind."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is (see :func:`terminate`), so that what it was
+    writing is cleaned away as after Ctrl-C (files written under temporary names are
+    removed) and it exits 143."""
+
+
+def terminate(signum: int, frame: object) -> None:
+    """The command line's SIGTERM handler: raise :class:`Terminated`; a second SIGTERM
+    ends the program at once."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    raise Terminated

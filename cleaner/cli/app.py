@@ -9,15 +9,17 @@ rejected.
 from __future__ import annotations
 
 import functools
+import os
 import signal
+import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 
 from cleaner import __version__
-from cleaner.errors import CleanerError
+from cleaner.errors import CleanerError, Terminated, terminate
 
 if TYPE_CHECKING:
     from cleaner.corpus.dedup import DedupStats  # imported when used: datasketch is slow to load
@@ -89,17 +91,28 @@ def dedup_line(stats: DedupStats) -> str:
     )
 
 
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, raised where the program is, so that what it was writing is cleaned away
-    as after Ctrl-C (files written under temporary names are removed) and it exits 143."""
-
-
-def _terminate(signum: int, frame: object) -> None:
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends it at once
-    raise Terminated
+_CLICK_EXCEPTION: type[Any] = next(
+    c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException"
+)
+"""Click's usage errors' base class (typer may vendor click: found from typer's own)."""
 
 
 def main() -> None:
-    """Console-script entry point."""
-    signal.signal(signal.SIGTERM, _terminate)
-    app()
+    """Run the command line: usage errors as click shows them (exit 2), and Ctrl-C or
+    SIGTERM wherever a command does not handle them itself as one line, exit 130 or 143
+    (click alone would say "Aborted!" and exit 1)."""
+    signal.signal(signal.SIGTERM, terminate)
+    try:
+        code = app(standalone_mode=False)
+    except (typer.Abort, KeyboardInterrupt) as stop:
+        cause = stop.__cause__ if isinstance(stop, typer.Abort) else stop
+        terminated = isinstance(cause, Terminated)
+        sys.stderr.write(f"cleaner: {'terminated' if terminated else 'interrupted'}\n")
+        raise SystemExit(143 if terminated else 130) from None
+    except _CLICK_EXCEPTION as exc:
+        exc.show()
+        raise SystemExit(exc.exit_code) from None
+    except BrokenPipeError:  # the reader of our output went away (`cleaner report | head`)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(1) from None
+    raise SystemExit(code if isinstance(code, int) else 0)

@@ -11,13 +11,20 @@ from typing import Annotated, Any
 
 import typer
 
-from cleaner.cli.app import Terminated, app, dedup_line, err, expected_errors
-from cleaner.config import CleanerConfig, InputFormat, LearnConfig, QualityConfig, ReadConfig
+from cleaner.cli.app import app, dedup_line, err, expected_errors
+from cleaner.config import (
+    CleanerConfig,
+    InputFormat,
+    LearnConfig,
+    QualityConfig,
+    ReadConfig,
+    default_max_unit_bytes,
+)
 from cleaner.engines.local import default_workers
 from cleaner.engines.run import Engine, clean_to_directory, clean_to_stream
 from cleaner.engines.run import Progress as RunProgress
 from cleaner.engines.stats import RunStats
-from cleaner.errors import CleanerError
+from cleaner.errors import CleanerError, Terminated
 from cleaner.io.formats import STDIN
 from cleaner.io.sinks import write_atomically
 from cleaner.io.sources import check_inputs
@@ -61,14 +68,27 @@ def clean(
         ),
     ] = "auto",
     max_bytes: Annotated[
-        int,
+        int | None,
         typer.Option(
             "--max-bytes",
             min=1,
             help="Largest unit (file, JSON line, WARC record) after decompression; larger "
-            "ones are rejected as too_large.",
+            "ones are rejected as too_large. Default: what the workers can clean at once "
+            "in half the machine's memory, at 43 bytes of memory per byte of unit "
+            "(memory / 2 / workers / 43), in whole MiB from 1 to 32 MiB.",
+            show_default=False,
         ),
-    ] = ReadConfig().max_unit_bytes,
+    ] = None,
+    time_limit: Annotated[
+        float,
+        typer.Option(
+            "--time-limit",
+            min=0,
+            metavar="SECONDS",
+            help="CPU seconds one document may take to clean; one that takes longer is "
+            "rejected as too_slow (0: no limit; not enforced on Dask).",
+        ),
+    ] = CleanerConfig().time_limit,
     fail_on_reject: Annotated[
         bool, typer.Option("--fail-on-reject", help="Exit with code 1 if any unit is rejected.")
     ] = False,
@@ -209,6 +229,8 @@ def clean(
     check_inputs(inputs)
     if quality and not signals:
         raise CleanerError("--quality filters on the signals: it cannot go with --no-signals")
+    workers = workers or default_workers()
+    max_bytes = max_bytes or default_max_unit_bytes(workers)
     config = CleanerConfig(
         rules_dirs=tuple(rules or ()),
         outlet=outlet,
@@ -217,10 +239,10 @@ def clean(
         quality=QualityConfig(enabled=quality),
         learn=LearnConfig(enabled=learn, site_key=site_key),
         learned=learned,
+        time_limit=time_limit,
     )
     if learned is not None and not learned.is_file():
         raise CleanerError(f"no such file: {learned}")
-    workers = workers or default_workers()
     output = Path(output_arg) if output_arg not in (None, "-") else None
     sharded = output is not None and (output_arg.endswith("/") or output.is_dir())  # type: ignore[union-attr]
     if engine == "dask" and not sharded:

@@ -138,17 +138,21 @@ def clean_to_stream(
         lock = OutputLock(lock_path_for(output))
     with lock, tempfile.TemporaryDirectory(prefix=".cleaner-") as scratch:
         remove_stale_temps(path for _, path in named)
+        table = None
         if learns:
             table = learn_repeats(lambda: read_units(inputs, config.read), config, workers)
             if len(table):
-                kept = kept_table or Path(scratch) / "learned.jsonl"
-                write_atomically(kept, table.to_bytes())
-                config = config.model_copy(update={"learned": kept})
+                learned = Path(scratch) / "learned.jsonl"
+                learned.write_bytes(table.to_bytes())
+                config = config.model_copy(update={"learned": learned})
             if on_learned is not None:
                 on_learned(table, kept_table if len(table) else None)
-        return _clean_to_stream(
+        stats = _clean_to_stream(
             inputs, config, output, rejects, workers, on_reject, on_progress, progress_every
         )
+        if kept_table is not None and table is not None and len(table):
+            write_atomically(kept_table, table.to_bytes())  # with the output, not before it
+        return stats
 
 
 def _excluding(config: CleanerConfig, paths: Iterable[Path]) -> CleanerConfig:

@@ -3,12 +3,15 @@
 The outlet's rules run first, then the generic ones, each file in the order of
 :data:`~cleaner.rules.schema.SECTIONS`: ``drop_blocks``, ``drop_lines``,
 ``inline_spans``, ``strip_prefixes``, ``fields``, ``strip_suffixes``, ``heuristics``;
-an outlet's template versions run right after its own rules.
+an outlet's template versions run right after its own rules. Then each file's line
+rules look again at the lines a later rule cut (:func:`settle`), so that cleaning the
+cleaned text again changes nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import functools
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, timezone
 
 from cleaner.rules.compile import (
@@ -19,9 +22,10 @@ from cleaner.rules.compile import (
     Window,
 )
 from cleaner.rules.document import Cleaned, Line, split_lines
-from cleaner.rules.heuristics import HEURISTICS
+from cleaner.rules.heuristics import HEURISTICS, LINE_HEURISTICS
 from cleaner.rules.lines import LINE_CLASSES
 from cleaner.rules.schema import SECTIONS, Section
+from cleaner.rules.spans import cut_spans
 from cleaner.text.dates import parse_date
 
 
@@ -261,28 +265,7 @@ def _apply_spans(doc: Cleaned, rules: OutletRules) -> None:
                 break
             where.update(id(line) for line in view.lines_matching(rule.locator))
     for line in [line for line in doc.kept if id(line) in where]:
-        matched = rules.span_set.match(line.text)
-        for rule in rules.inline_spans:
-            if line.removed_by is not None:
-                break
-            if rule.slot not in matched:
-                continue
-            before = line.text
-            cut_group = rule.pattern.groupindex.get("cut", 0)
-            pos = 0
-            while line.removed_by is None and (m := rule.pattern.search(line.text, pos)):
-                start, end = m.start(cut_group), m.end(cut_group)
-                if end <= start:  # nothing to cut here; look further on
-                    pos = m.end() + 1 if m.end() == m.start() else m.end()
-                    if pos > len(line.text):
-                        break
-                    continue
-                fields = {k: v for k, v in m.groupdict().items() if k != "cut"}
-                doc.capture(fields, rule.id, line)
-                doc.cut(line, start, end, rule.id)
-                pos = start
-            if line.text != before and line.removed_by is None:
-                matched = rules.span_set.match(line.text)  # a cut can make or break a match
+        cut_spans(doc, rules, line)
 
 
 def _apply_strip(doc: Cleaned, rule: CompiledLine, slots: _Slots, *, prefix: bool) -> None:
@@ -295,8 +278,7 @@ def _apply_strip(doc: Cleaned, rule: CompiledLine, slots: _Slots, *, prefix: boo
             continue
         doc.capture(m.groupdict(), rule.id, line)
         doc.anchors.setdefault(rule.id, line.index)
-        rest = line.text[m.end() :] if prefix else line.text[: m.start()]
-        doc.edit(line, rule.id, line.text[m.start() : m.end()], rest.strip())
+        doc.cut(line, m.start(), m.end(), rule.id)  # nothing is before a lead-in, after a tail
         return
 
 
@@ -388,12 +370,105 @@ def clean_lines(
     known: dict[str, str] | None = None,
 ) -> Cleaned:
     """Split ``text`` into lines and apply each rule file of ``chain`` in turn;
-    ``default_tz`` is the zone of a date that names none (the configuration's).
+    ``default_tz`` is the zone of a date that names none (the configuration's). Then
+    :func:`settle` the lines a later rule cut.
 
     ``known`` holds fields already known from elsewhere (an HTML page's title): they are
     not captured again, but heuristics see them (a line repeating that title goes).
     """
     doc = Cleaned(split_lines(text), known=dict(known or {}))
-    for rules in chain:
+    files = tuple(chain)
+    since = []
+    for rules in files:
+        since.append(len(doc.edited))
         apply_rules(doc, rules, default_tz)
+    settle(doc, files, default_tz, since)
+    doc.settle = functools.partial(_settle_since, files=files, default_tz=default_tz)
     return doc
+
+
+_MAX_SETTLE_ROUNDS = 4
+"""Rounds of :func:`settle`, at most; each after the first only runs when the one before
+removed or cut something. Real documents settle in one."""
+
+
+def settle(
+    doc: Cleaned, files: Sequence[OutletRules], default_tz: timezone, since: Sequence[int]
+) -> None:
+    """Run each rule file's line rules again over the lines cut after it ran
+    (``doc.edited[since[i]:]`` for ``files[i]``), until they cut nothing more.
+
+    Rule files run in turn, and a file's sections in turn, so a cut can make a match
+    for a rule that has already run: the generic rules cut a related headline from the
+    end of a line, and the copyright notice before it, which the lexicon's tail rule
+    left because it did not reach the line's end, now ends the line; a learned sentence
+    cut from a line's end does the same. Cleaning the output again would find those
+    matches. So the rules that judge a line by itself (``drop_lines``, ``inline_spans``,
+    the one-line heuristics) look again at every line cut after they ran, and when that
+    removes or cuts anything, the strip and field rules that found nothing look again
+    (as after a heuristic), so that cleaning a cleaned text changes nothing.
+    """
+    marks = list(since)
+    for _ in range(_MAX_SETTLE_ROUNDS):
+        end, state = len(doc.edited), (doc.edits, len(doc.kept))
+        for rules, mark in zip(files, marks, strict=True):
+            lines = list({id(line): line for line in doc.edited[mark:end]}.values())
+            if lines:
+                _recheck(doc, rules, lines, default_tz)
+        if (doc.edits, len(doc.kept)) == state:
+            return
+        for rules in files:
+            slots, limit = _Slots(rules, doc), rules.max_line_chars
+            _apply_prefixes(doc, rules, slots, limit, again=True)
+            _apply_fields(doc, rules, slots, limit, again=True)
+            _apply_suffixes(doc, rules, slots, limit, again=True)
+        marks = [end] * len(files)
+
+
+def _settle_since(
+    doc: Cleaned, since: int, *, files: Sequence[OutletRules], default_tz: timezone
+) -> None:
+    """:func:`settle` for the lines a later stage cut from ``doc.edited[since]`` on."""
+    settle(doc, files, default_tz, [since] * len(files))
+
+
+def _recheck(doc: Cleaned, rules: OutletRules, lines: list[Line], default_tz: timezone) -> None:
+    """One rule file's ``drop_lines``, ``inline_spans`` and one-line heuristics on
+    ``lines`` (and its template versions' that cover the article's date)."""
+    limit = rules.max_line_chars
+    windows: dict[str, set[int]] = {}
+    line_heuristics = [
+        (LINE_HEURISTICS[h.name], h) for h in rules.heuristics if h.name in LINE_HEURISTICS
+    ]
+    for line in lines:
+        if line.removed_by is None and rules.drop_lines:
+            _recheck_drops(doc, rules, line, limit, windows)
+        if line.removed_by is None and rules.inline_spans:
+            cut_spans(doc, rules, line)
+        for heuristic, rule in line_heuristics:
+            if line.removed_by is None:
+                heuristic(doc, rule, line)
+    if rules.versions:
+        day = _article_day(doc, default_tz)
+        for version in rules.versions:
+            if version.covers(day):
+                _recheck(doc, version.rules, lines, default_tz)
+
+
+def _recheck_drops(
+    doc: Cleaned, rules: OutletRules, line: Line, limit: int | None, windows: dict[str, set[int]]
+) -> None:
+    """The first of a file's ``drop_lines`` that matches ``line`` as it is now removes it."""
+    if limit is not None and len(line.text) > limit:
+        return
+    present = rules.lines.all.match(line.text)
+    for drop in rules.drop_lines:
+        if drop.slot not in present or not rules.lines.match_line(drop.slot, line.text):
+            continue
+        if drop.window != Window():
+            if drop.id not in windows:
+                windows[drop.id] = {id(k) for k in _in_window(doc.kept, drop.window)}
+            if id(line) not in windows[drop.id]:
+                continue
+        doc.remove(line, drop.id)
+        return

@@ -9,7 +9,7 @@ it (or shortened, with the rule and the text cut), so a run can count rule hits 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from cleaner.rules.patterns import Finder, lines_matching
@@ -29,6 +29,73 @@ class Line:
     """``(rule id, text cut)`` for each strip rule that shortened the line."""
     index: int = 0
     """Position in the document's list of lines."""
+    cuts: list[tuple[int, int]] = field(default_factory=list)
+    """``(start, end)`` of each cut made in the line, in its text as it was then."""
+    _pieces: tuple[int, list[tuple[int, int]]] | None = None
+
+    def pieces(self) -> list[tuple[int, int]]:
+        """Where ``text`` comes from in ``original``: the ``(start, end)`` of each of its
+        pieces, which ``text`` joins by one space each.
+
+        What a corpus taught about the original text (a sentence the site repeats) can
+        so be found in what the rules left of it
+        (:func:`cleaner.rules.repeats.apply_repeats`). The cuts are replayed when this is
+        first asked, not kept up to date at each cut: most lines are never asked, and a
+        line cut a thousand times would pay for each piece at every cut.
+        """
+        if self._pieces is not None and self._pieces[0] == len(self.cuts):
+            return self._pieces[1]
+        text, pieces = self.original, [(0, len(self.original))]
+        for start, end in self.cuts:
+            kept = kept_around(text, start, end)
+            pieces = _compose(pieces, kept)
+            text = " ".join(text[a:b] for a, b in kept)
+        self._pieces = (len(self.cuts), pieces)
+        return pieces
+
+    def in_text(self, start: int, end: int) -> tuple[int, int] | None:
+        """The span of ``text`` holding what is left of ``original[start:end]`` (with
+        the spaces that join its pieces), or ``None`` when nothing of it is left."""
+        found: tuple[int, int] | None = None
+        at = 0  # where the current piece starts in ``text``
+        for a, b in self.pieces():
+            if a >= end:
+                break
+            lo, hi = max(a, start), min(b, end)
+            if lo < hi:
+                span = (at + lo - a, at + hi - a)
+                found = span if found is None else (found[0], span[1])
+            at += b - a + 1
+        return found
+
+
+def kept_around(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The spans of ``text`` left when ``text[start:end]`` is cut: what is before and
+    after it, without the white space next to the cut (none empty). The text before
+    keeps its offsets, so that several cuts can be made right to left."""
+    kept = []
+    if left := len(text[:start].rstrip()):
+        kept.append((0, left))
+    right = text[end:]
+    if right.strip():
+        kept.append((len(text) - len(right.lstrip()), len(text)))
+    return kept
+
+
+def _compose(pieces: list[tuple[int, int]], kept: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The pieces of the original that the spans ``kept`` of a text made of ``pieces``
+    (joined by one space each) come from."""
+    out = []
+    for start, end in kept:
+        at = 0  # where the piece starts in the text
+        for a, b in pieces:
+            if at >= end:
+                break
+            lo, hi = max(start, at), min(end, at + b - a)
+            if lo < hi:
+                out.append((a + lo - at, a + hi - at))
+            at += b - a + 1
+    return out
 
 
 @dataclass(slots=True)
@@ -84,6 +151,11 @@ class Cleaned:
     learned: dict[int, list[str]] = field(default_factory=dict)
     """Per line number, what the learned site repeats removed from it, and how often the
     site printed it (``seen in 37 of 120 documents of example.com``)."""
+    settle: Callable[[Cleaned, int], None] | None = None
+    """Runs the rules that cleaned this document again over the lines cut since
+    ``edited[since]`` (set by :func:`cleaner.rules.apply.clean_lines`). A later stage
+    that cuts lines (:func:`cleaner.rules.repeats.apply_repeats`) calls it, so the rules
+    see what its cuts left, as cleaning the text again would."""
     _kept: list[Line] | None = None
     _view: tuple[int, View] | None = None
 
@@ -114,24 +186,20 @@ class Cleaned:
         self.hits[rule] += 1
         self._kept = None
 
-    def edit(self, line: Line, rule: str, cut: str, rest: str) -> None:
-        """Record that ``rule`` cut ``cut`` out of a line, leaving ``rest``; a line left
-        empty is removed."""
+    def cut(self, line: Line, start: int, end: int, rule: str) -> None:
+        """Record that ``rule`` cut ``line.text[start:end]`` out of a line: what is left
+        on either side (:func:`kept_around`) is joined by one space (a lead-in or a tail
+        cut leaves one side); a line left empty is removed."""
+        text = line.text
         self.edits += 1
         self.edited.append(line)
-        line.stripped.append((rule, cut))
-        line.text = rest
+        line.stripped.append((rule, text[start:end]))
+        line.cuts.append((start, end))
+        line.text = rest = " ".join(text[a:b] for a, b in kept_around(text, start, end))
         if rest:
             self.hits[rule] += 1
         else:
             self.remove(line, rule)
-
-    def cut(self, line: Line, start: int, end: int, rule: str) -> None:
-        """Cut ``line.text[start:end]`` out of a line, joining what is left by a space."""
-        text = line.text
-        left, right = text[:start].rstrip(), text[end:].lstrip()
-        rest = f"{left} {right}" if left and right else left or right
-        self.edit(line, rule, text[start:end], rest)
 
     def capture(self, groups: dict[str, str | None], rule: str, line: Line) -> None:
         """Keep what a rule captured: the first value of each field wins; every photo

@@ -138,23 +138,39 @@ def inline_related_links(doc: Cleaned, rule: CompiledHeuristic) -> None:
         return
     lines = view.lines_matching(rule.locator) if rule.locator is not None else doc.kept
     for line in lines:
-        if line.removed_by is not None:
+        cut_related_links(doc, rule, line)
+
+
+def cut_related_links(doc: Cleaned, rule: CompiledHeuristic, line: Line) -> None:
+    """:func:`inline_related_links` on one line, until no marker it can cut is left.
+
+    A marker passed over because its headline showed no end may show one once a cut
+    after it has changed the words it looked at (the line now ends there), and cleaning
+    the text again would cut it. So after a cut the search goes back to the markers
+    passed over that close before it: those within :data:`_REACH` words, as far as a
+    headline is ever read.
+    """
+    if rule.pattern is None:
+        return
+    pos = 0
+    passed: list[int] = []  # where markers passed over start, before ``pos``
+    while line.removed_by is None and (m := rule.pattern.search(line.text, pos)):
+        text = line.text
+        end = _headline_end(text, m.end())
+        if text[m.start() : m.end()].rstrip().endswith(":") and (
+            end is None or text[end:].lstrip()[:1].islower()
+        ):
+            # No Title-Case run, or one a lower-case word broke: a sentence-case
+            # headline ("Baca juga: Tim Garuda taklukkan Macan Putih ...").
+            end = _sentence_case_end(text, m.end()) or end
+        if end is None:
+            passed.append(m.start())
+            pos = m.end()
             continue
-        pos = 0
-        while line.removed_by is None and (m := rule.pattern.search(line.text, pos)):
-            text = line.text
-            end = _headline_end(text, m.end())
-            if text[m.start() : m.end()].rstrip().endswith(":") and (
-                end is None or text[end:].lstrip()[:1].islower()
-            ):
-                # No Title-Case run, or one a lower-case word broke: a sentence-case
-                # headline ("Baca juga: Tim Garuda taklukkan Macan Putih ...").
-                end = _sentence_case_end(text, m.end()) or end
-            if end is None:
-                pos = m.end()
-                continue
-            doc.cut(line, m.start(), end, rule.id)
-            pos = m.start()
+        start = pos = m.start()
+        doc.cut(line, start, end, rule.id)
+        while passed and len(line.text[passed[-1] : start].split()) <= _REACH:
+            pos = passed.pop()  # the text before the cut kept its offsets
 
 
 _MAX_HEADLINE_WORDS = 60
@@ -209,6 +225,10 @@ def _headline_end(text: str, start: int) -> int | None:
 
 _MAX_SENTENCE_CASE_WORDS = 20
 
+_REACH = _MAX_HEADLINE_WORDS + 5
+"""Words after a marker's start that deciding on its headline may read: the marker (up
+to three words), the headline's words and the one after them."""
+
 
 def _sentence_case_end(text: str, start: int) -> int | None:
     """Where a headline in sentence case (``Baca juga: Rans taklukkan Pelita Jaya di
@@ -251,3 +271,12 @@ HEURISTICS: dict[HeuristicName, Heuristic] = {
     "inline-related-links": inline_related_links,
 }
 assert tuple(HEURISTICS) == get_args(HeuristicName)
+
+LineHeuristic = Callable[[Cleaned, CompiledHeuristic, Line], None]
+
+LINE_HEURISTICS: dict[HeuristicName, LineHeuristic] = {
+    "inline-related-links": cut_related_links,
+}
+"""The heuristics that judge a line by itself alone, as a function of one line: when a
+later rule cuts a line, :func:`cleaner.rules.apply.settle` runs them on it again.
+(The others weigh a line against its neighbours or the title, and run once.)"""

@@ -411,18 +411,69 @@ def apply_repeats(doc: Cleaned, site: str | None, table: SiteRepeats) -> None:
     """Remove from ``doc`` what its site repeats: a kept line that is a learned segment
     goes whole, a learned sentence of a long line is cut out of it. Each removal is
     recorded (:attr:`~cleaner.rules.document.Cleaned.learned`) with how often the site
-    printed it."""
+    printed it.
+
+    The table was learned from the documents as they came, before any rule ran, while
+    it is applied after the rules. A line a rule has cut is therefore matched twice: as
+    it is now, and as it was (its original text), where what a rule cut into a learned
+    sentence (``Cek Berita ... di Google News Temukan Berita Terkini kami di WhatsApp
+    Channel``, whose first half a lexicon rule takes) leaves a remnant that no longer
+    has the sentence's key. The remnant goes too: it is part of what the site repeats,
+    and left alone it would repeat across the cleaned pages, so that cleaning them
+    again would learn and remove it. After a round of cuts the rules look again at the
+    lines cut (:attr:`~cleaner.rules.document.Cleaned.settle`), then the table, until
+    neither cuts anything.
+    """
     if site is None or site not in table:
         return
+    for _ in range(_MAX_ROUNDS):
+        since, edits, removed = len(doc.edited), doc.edits, len(doc.kept)
+        _remove_repeats(doc, site, table)
+        if (doc.edits, len(doc.kept)) == (edits, removed):
+            return
+        if doc.settle is not None:
+            # The rules look at what the cuts left (a copyright notice now at a line's
+            # end), and the table at what the rules then cut.
+            doc.settle(doc, since)
+
+
+_MAX_ROUNDS = 3
+"""Rounds of learned cuts and the rules' second look (:func:`apply_repeats`), at most."""
+
+
+def _remove_repeats(doc: Cleaned, site: str, table: SiteRepeats) -> None:
+    """One round of :func:`apply_repeats`."""
     kept = list(doc.kept)
-    for line, cuts in zip(kept, document_cuts([k.text for k in kept], site, table), strict=True):
+    now = document_cuts([k.text for k in kept], site, table)
+    edited = [i for i, line in enumerate(kept) if line.cuts]
+    before = document_cuts([kept[i].original for i in edited], site, table)
+    for i, cuts in zip(edited, before, strict=True):
+        line = kept[i]
+        for start, end, seen in cuts:
+            left = line.in_text(start, end)
+            if left is not None:
+                now[i].append((*left, seen))
+    for line, cuts in zip(kept, now, strict=True):
         if not cuts:
             continue
-        doc.learned.setdefault(line.no, []).extend(describe(seen, site) for *_, seen in cuts)
-        if cuts[0][:2] == (0, len(line.text)):
+        spans = _merged(cuts)
+        described = {seen.key: seen for *_, seen in sorted(cuts, key=lambda c: c[:2])}
+        doc.learned.setdefault(line.no, []).extend(describe(s, site) for s in described.values())
+        if spans[0][:2] == (0, len(line.text)):
             doc.remove(line, LEARNED_RULE)
             continue
-        for start, end, _ in reversed(cuts):  # right to left: earlier offsets stay valid
+        for start, end in reversed(spans):  # right to left: earlier offsets stay valid
             doc.cut(line, start, end, LEARNED_RULE)
             if line.removed_by is not None:
                 break
+
+
+def _merged(cuts: list[Cut]) -> list[tuple[int, int]]:
+    """The spans ``cuts`` cover, in order, overlapping or touching ones made one."""
+    spans: list[tuple[int, int]] = []
+    for start, end, _ in sorted(cuts, key=lambda c: c[:2]):
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+        else:
+            spans.append((start, end))
+    return spans

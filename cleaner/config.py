@@ -6,6 +6,8 @@ default written out, instead of being buried as a hidden default in the code.
 
 from __future__ import annotations
 
+import contextlib
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -72,6 +74,61 @@ class ReadConfig(BaseModel):
     rejects and learned table, or its part-file directory), so that an output inside an
     input directory is not read back by the next run. Set by the run, not by users."""
     max_unit_bytes: int = Field(32 * 1024 * 1024, gt=0)
+    """The cap; the command line's default is scaled to the machine
+    (:func:`default_max_unit_bytes`)."""
+
+
+MEMORY_PER_BYTE = 43
+"""Peak memory of cleaning one unit, per byte of it: a 30 MB record used 1.28 GB (the
+decoded text, lxml's tree, trafilatura's copies of it, the text at every stage)."""
+MEMORY_SHARE = 0.5
+"""The share of the machine's memory the workers' largest units may take together; the
+rest is for the system, other programs and the workers themselves (rules, libraries:
+about 200 MB each)."""
+MAX_UNIT_BYTES_RANGE = (1024 * 1024, 32 * 1024 * 1024)
+"""The scaled default stays within these: below 1 MiB a long news page (300 KB of HTML
+is common) would be refused, and above 32 MiB a unit is no news page at all."""
+
+
+def default_max_unit_bytes(workers: int, memory: int | None = None) -> int:
+    """The largest unit to clean when ``--max-bytes`` is not given: ``workers`` units of
+    this size cleaned at once, at :data:`MEMORY_PER_BYTE` each, must fit in
+    :data:`MEMORY_SHARE` of ``memory`` (default: this machine's, :func:`machine_memory`).
+    Rounded down to whole MiB, within :data:`MAX_UNIT_BYTES_RANGE`. Without it, the cap
+    times every core could take more memory than there is, and the kernel would kill a
+    worker or the run.
+
+    The machine's memory, not what is free at the moment: the bound is part of a run's
+    settings, which ``--resume`` requires to be the same, and the same command on the
+    same machine must give the same output."""
+    low, high = MAX_UNIT_BYTES_RANGE
+    memory = machine_memory() if memory is None else memory
+    if memory is None:
+        return high
+    mib = int(memory * MEMORY_SHARE) // (max(workers, 1) * MEMORY_PER_BYTE) // (1024 * 1024)
+    return max(low, min(high, mib * 1024 * 1024))
+
+
+_CGROUP_LIMITS = (
+    "/sys/fs/cgroup/memory.max",  # cgroup v2; "max" when there is no limit
+    "/sys/fs/cgroup/memory/memory.limit_in_bytes",  # cgroup v1
+)
+
+
+def machine_memory() -> int | None:
+    """Bytes of physical memory, or the container's limit (its cgroup's) when lower;
+    ``None`` when the system does not say."""
+    found: list[int] = []
+    with contextlib.suppress(AttributeError, OSError, ValueError):  # not on this system
+        found.append(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    for path in _CGROUP_LIMITS:
+        try:
+            found.append(int(Path(path).read_text(encoding="ascii")))
+            break
+        except (OSError, ValueError):
+            continue
+    found = [size for size in found if size > 0]
+    return min(found) if found else None
 
 
 FINEWEB2_IND_STOPWORDS = (
@@ -166,6 +223,20 @@ class CleanerConfig(BaseModel):
     learned: Path | None = None
     """A table of learned site repeats to apply (written by a run's learning pass, or by
     an earlier run: ``--learned``); ``None``: none."""
+    time_limit: float = Field(20.0, ge=0)
+    """Seconds of CPU time one document may take to clean (``--time-limit``; 0: no
+    limit); a document that takes longer is a ``too_slow`` reject. A news page takes well
+    under a second, but extraction can grow faster than the page (a page of 160,000
+    paragraphs once took 84 s, a 20 MB one over 300 s), and one such page would hold up
+    a worker, or a whole run, without end. CPU time rather than the clock, so that a
+    busy machine or more workers than cores do not change which documents pass.
+
+    The engines enforce it (:func:`cleaner.engines.outcome.outcome_of`) with a timer
+    signal, so only in the main thread of a process: the local engine, in its worker
+    processes or in this one. Dask runs tasks in threads, where it is not enforced;
+    nor does :meth:`cleaner.Cleaner.clean` called directly enforce it (a library must
+    not take over its caller's signals). The limit is checked between Python steps: a
+    single call into C code (lxml, a regular expression) ends before it is noticed."""
 
     @model_validator(mode="after")
     def _quality_needs_signals(self) -> CleanerConfig:

@@ -192,6 +192,7 @@ RejectReason = Literal[
     "not_article",
     "invalid_record",
     "low_quality",
+    "too_slow",
     "worker_crashed",
     "internal_error",
 ]

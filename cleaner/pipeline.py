@@ -221,6 +221,9 @@ class Cleaner:
                 extraction = html.extract(tree, markup, url, detected, tuned=True)
                 text = normalize(extraction.text, self.config.repair, self._fixer)
             options = detected
+        if extraction.note is not None:  # a huge page: nor is it searched for a byline
+            warnings.append(extraction.note)
+            options = options.model_copy(update={"search": []})
         if not text.strip():
             return self._reject(
                 doc, "no_main_text", "trafilatura found no main text in the page", detection.outlet

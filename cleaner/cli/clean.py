@@ -294,10 +294,13 @@ def clean(
     rulebook = load_rulebook(config.rules_dirs)
     err(stats.render(rulebook) if summary else stats.one_line())
     if dedup_after:
-        from cleaner.corpus.dedup import DedupConfig, dedup
+        from cleaner.corpus.dedup import DedupConfig, dedup, renamed_line
 
         assert output is not None
-        err(dedup_line(dedup(output, output, DedupConfig(), workers=workers)))
+        deduped = dedup(output, output, DedupConfig(), workers=workers)
+        err(dedup_line(deduped))
+        if (renamed := renamed_line(deduped)) is not None:
+            err(renamed)
     if stats_file is not None:
         said = json.dumps(stats.to_dict(rulebook), ensure_ascii=False, indent=2) + "\n"
         write_atomically(stats_file, said.encode())

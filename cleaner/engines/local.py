@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from cleaner.config import CleanerConfig
-from cleaner.engines.outcome import Outcome, outcome_of
+from cleaner.engines.outcome import Outcome, outcome_of, within_time_limit
 from cleaner.engines.pool import WorkerPool
 from cleaner.io.readers import Unit
 from cleaner.io.sources import read_units
@@ -52,8 +52,12 @@ Learned = tuple[str | None, list[str]] | None
 
 
 def learning_lines(unit: Unit, cleaner: Cleaner) -> Learned:
-    """A unit's site and lines for the learning pass (nothing for a reject or a skip)."""
-    return cleaner.learning_lines(unit) if isinstance(unit, RawDocument) else None
+    """A unit's site and lines for the learning pass (nothing for a reject or a skip, nor
+    for a document over the time limit: the cleaning pass rejects it as ``too_slow``)."""
+    if not isinstance(unit, RawDocument):
+        return None
+    limit = cleaner.config.time_limit
+    return within_time_limit(limit, lambda: cleaner.learning_lines(unit), lambda: None)
 
 
 def _learning_batch(batch: list[Unit]) -> list[Learned]:

@@ -23,6 +23,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from cleaner.text import bulk
 from cleaner.text.language import stopwords as stopwords_indonesian
 from cleaner.text.likeness import Likeness, likeness, page_links, page_prose
 from cleaner.text.normalize import decode
@@ -266,6 +267,8 @@ class Extraction:
     links: frozenset[str]
     """The page's link texts, to measure the candidates with."""
     chosen: str
+    note: str | None = None
+    """Why the page was extracted the cheap way (a huge page), for the record's warnings."""
 
     @property
     def text(self) -> str:
@@ -292,9 +295,17 @@ def extract(
     article-like (:func:`choose`). So an outlet's rules tuned for one template cannot
     hand over a related-stories list, or half a story, on the next one, and a precise
     extraction that lost half the story gives way to a fuller one.
+
+    A huge page (over :data:`cleaner.text.bulk.HUGE_PAGE_ELEMENTS` elements) gets
+    :func:`cleaner.text.bulk.bulk_text` alone, and a ``note`` saying so: trafilatura's
+    cost grows with the square of such a page.
     """
     generic = HtmlOptions()
     first_name = "rules" if tuned else PRECISION
+    if (elements := bulk.element_count(tree)) > bulk.HUGE_PAGE_ELEMENTS:
+        text = bulk.bulk_text(tree, options.prune_xpath)
+        only = Candidate(bulk.BULK, text, likeness(text.split("\n"), frozenset()))
+        return Extraction((only,), frozenset(), bulk.BULK, bulk.huge_page_note(elements))
     first_text = main_text(tree, url, options, precision=not tuned)
     # Whether a line is a link's text changes the value, not the prose share: the
     # page's links are only read when the other candidates are needed.
@@ -328,15 +339,14 @@ def choose(extraction: Extraction, cleaned: Sequence[Sequence[str]]) -> Extracti
     first = measured[0]
     if extraction.trusted and best.likeness.value < SWITCH_MARGIN * first.likeness.value:
         best = first
-    return Extraction(tuple(measured), extraction.links, best.name)
+    return Extraction(tuple(measured), extraction.links, best.name, extraction.note)
 
 
 def _justext(markup: str) -> str:
-    """jusText's good paragraphs, one a line (its Indonesian stoplist)."""
-    import justext
-
+    """jusText's good paragraphs, one a line (its Indonesian stoplist), classified in
+    linear time (:func:`cleaner.text.bulk.justext_paragraphs`)."""
     try:
-        paragraphs = justext.justext(markup, stopwords_indonesian())
+        paragraphs = bulk.justext_paragraphs(markup, stopwords_indonesian())
     except Exception:  # jusText gives up on some markup; the other candidates remain
         return ""
     return "\n".join(" ".join(p.text.split()) for p in paragraphs if not p.is_boilerplate)

@@ -40,9 +40,16 @@ def is_prose(line: str) -> bool:
     words = line.split()
     if len(words) < 8:
         return False
-    lettered = [w for w in words if any(c.isalpha() for c in w)]
-    lower = sum(1 for w in lettered if next(c for c in w if c.isalpha()).islower())
-    return lower >= 0.4 * len(lettered)
+    lettered = lower = 0  # words with a letter; those whose first letter is lower case
+    for word in words:
+        first = word[0]
+        if not first.isalpha():  # the common case, a word that starts with its letter, is quick
+            first = next((c for c in word if c.isalpha()), "")
+            if not first:
+                continue
+        lettered += 1
+        lower += first.islower()
+    return lower >= 0.4 * lettered
 
 
 def _key(text: str) -> str:
@@ -60,7 +67,8 @@ _STRING = etree.XPath("normalize-space(.)")
 
 
 @functools.cache
-def _compiled(xpath: str) -> Any:
+def compiled_xpath(xpath: str) -> Any:
+    """A rule file's XPath, compiled once."""
     return etree.XPath(xpath)
 
 
@@ -69,7 +77,7 @@ def page_prose(tree: Any, pruned: Iterable[str] = ()) -> int:
     rule file prunes (``pruned``, XPaths): about what its article holds."""
     # The elements themselves, not their ids: lxml keeps one proxy per element only
     # while something holds it.
-    gone = {el for xpath in pruned for el in _compiled(xpath)(tree) if hasattr(el, "tag")}
+    gone = {el for xpath in pruned for el in compiled_xpath(xpath)(tree) if hasattr(el, "tag")}
     return sum(
         len(text)
         for p in _PARAGRAPHS(tree)

@@ -1,0 +1,192 @@
+"""Huge pages: extraction whose cost grows with the page, not with its square.
+
+trafilatura and jusText are built for pages of a few thousand elements; on larger ones
+parts of them grow with the square of the page. trafilatura's fallbacks run one libxml2
+XPath (``.//p//text()``) that takes 0.5 s on 20,000 paragraphs and 97 s on 160,000, in a
+single C call no time limit can interrupt; jusText looks for each short paragraph's
+nearest long neighbours one by one (10,000 short paragraphs: 10 s). So:
+
+* a page of more than :data:`HUGE_PAGE_ELEMENTS` gets :func:`bulk_text`, one linear
+  pass over the tree, instead of trafilatura and the safety net
+  (:func:`cleaner.text.html.extract`);
+* jusText's classification is made here (:func:`justext_paragraphs`), with its
+  revision step in linear time and the same result.
+
+News pages are far below the threshold, so they come out as before, byte for byte.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+BULK = "bulk text (a huge page)"
+"""The name of a huge page's one extraction (``cleaner explain`` shows it)."""
+
+HUGE_PAGE_ELEMENTS = 25_000
+"""A page with more nodes than this gets :func:`bulk_text` instead of trafilatura, and
+no safety net. News pages have 1,000 to 3,000 (the largest of ../shared/realpages
+2,139). Above it trafilatura's cost outgrows the page: even without its fallbacks it
+took 9 s on 160,000 paragraphs, and the safety net's other candidates as much again
+each. A page this large is a dump, a forum thread or an attack, not a story to rescue
+from a template; its text goes through the rules as any text does."""
+
+
+def element_count(tree: Any) -> int:
+    """How many nodes the page has (about 0.5 µs each: 1 ms for a news page)."""
+    return sum(1 for _ in tree.iter())
+
+
+def huge_page_note(elements: int) -> str:
+    """The record's warning for a page extracted by :func:`bulk_text`."""
+    return (
+        f"a huge page ({elements:,} elements, over {HUGE_PAGE_ELEMENTS:,}): its text is "
+        "every block outside navigation and scripts, not trafilatura's extraction"
+    )
+
+
+# Left out of bulk_text with all they hold: code, page furniture, forms.
+_FURNITURE = frozenset(
+    {"head", "script", "style", "noscript", "template", "svg", "math", "iframe", "object"}
+    | {"nav", "header", "footer", "aside", "form", "button", "select", "textarea"}
+)
+# HTML elements that end a line in bulk_text (br too); everything else is inline.
+_HTML_BLOCKS = frozenset(
+    {"body", "article", "main", "section", "div", "p", "blockquote", "pre", "address", "hr"}
+    | {"h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd"}
+    | {"table", "caption", "tr", "figure", "figcaption", "details", "summary"}
+)
+
+
+def bulk_text(tree: Any, pruned: Sequence[str] = ()) -> str:
+    """Every block of text on the page, one a line, but for navigation, scripts, forms
+    and the elements a rule file prunes (``pruned``, XPaths): one pass over the tree,
+    without recursion (a page nested thousands deep does not overflow the stack)."""
+    from lxml import etree
+
+    from cleaner.text.likeness import compiled_xpath
+
+    gone = {el for xpath in pruned for el in compiled_xpath(xpath)(tree) if hasattr(el, "tag")}
+    lines: list[str] = []
+    parts: list[str] = []
+
+    def flush() -> None:
+        if line := " ".join("".join(parts).split()):
+            lines.append(line)
+        parts.clear()
+
+    walker = etree.iterwalk(tree, events=("start", "end"))
+    for event, el in walker:
+        tag = el.tag if isinstance(el.tag, str) else None  # None: a comment
+        skipped = tag is None or tag in _FURNITURE or el in gone
+        if event == "start":
+            if skipped:
+                walker.skip_subtree()
+                continue
+            if tag in _HTML_BLOCKS or tag == "br":
+                flush()
+            elif tag in ("td", "th") and "".join(parts).strip():
+                parts.append(" | ")
+            if el.text:
+                parts.append(el.text)
+        else:
+            if not skipped and tag in _HTML_BLOCKS:
+                flush()
+            if el.tail:
+                parts.append(el.tail)
+    flush()
+    return "\n".join(lines)
+
+
+# -- jusText in linear time --------------------------------------------------------------
+
+
+def justext_paragraphs(markup: str, stoplist: frozenset[str]) -> list[Any]:
+    """``justext.justext(markup, stoplist)``: the page's paragraphs, each classified
+    good or boilerplate, with the revision step made by :func:`revise` instead."""
+    from justext.core import ParagraphMaker, classify_paragraphs, html_to_dom, preprocessor
+
+    paragraphs: list[Any] = ParagraphMaker.make_paragraphs(preprocessor(html_to_dom(markup)))
+    classify_paragraphs(paragraphs, stoplist)
+    revise(paragraphs)
+    return paragraphs
+
+
+def revise(paragraphs: list[Any], max_heading_distance: int = 200) -> None:
+    """jusText's ``revise_paragraph_classification`` (1.x; 200 is its default distance),
+    with the same result: short paragraphs take the class of their nearest good or bad
+    neighbours, near-good ones turn good unless both are bad, headings before good text
+    are good. jusText walks to the neighbours from every paragraph; here they are
+    found in one pass each way."""
+    n = len(paragraphs)
+    for i, paragraph in enumerate(paragraphs):  # good headings (jusText's loop as is)
+        paragraph.class_type = paragraph.cf_class
+        if not (paragraph.heading and paragraph.class_type == "short"):
+            continue
+        j, distance = i + 1, 0
+        while j < n and distance <= max_heading_distance:
+            if paragraphs[j].class_type == "good":
+                paragraph.class_type = "neargood"
+                break
+            distance += len(paragraphs[j].text)
+            j += 1
+
+    # Short ones: every class is read before any changes.
+    classes = [p.class_type for p in paragraphs]
+    prev_firm, prev_any = _nearest(classes, range(n))
+    next_firm, next_any = _nearest(classes, range(n - 1, -1, -1))
+    for i, c in enumerate(classes):
+        if c != "short":
+            continue
+        prev, after = prev_firm[i], next_firm[i]
+        if prev == after:  # both good, or both bad
+            paragraphs[i].class_type = prev
+        elif (prev == "bad" and prev_any[i] == "neargood") or (
+            after == "bad" and next_any[i] == "neargood"
+        ):
+            paragraphs[i].class_type = "good"
+        else:
+            paragraphs[i].class_type = "bad"
+
+    # Near-good ones, in order: one looks back at those already decided.
+    after_firm, _ = _nearest([p.class_type for p in paragraphs], range(n - 1, -1, -1))
+    prev = "bad"
+    for i, paragraph in enumerate(paragraphs):
+        if paragraph.class_type == "neargood":
+            both_bad = prev == "bad" and after_firm[i] == "bad"
+            paragraph.class_type = "bad" if both_bad else "good"
+        if paragraph.class_type in _FIRM:
+            prev = paragraph.class_type
+
+    for i, paragraph in enumerate(paragraphs):  # more good headings (as is)
+        if not (
+            paragraph.heading and paragraph.class_type == "bad" and paragraph.cf_class != "bad"
+        ):
+            continue
+        j, distance = i + 1, 0
+        while j < n and distance <= max_heading_distance:
+            if paragraphs[j].class_type == "good":
+                paragraph.class_type = "good"
+                break
+            distance += len(paragraphs[j].text)
+            j += 1
+
+
+_FIRM = frozenset({"good", "bad"})
+
+
+def _nearest(classes: list[str], order: Iterable[int]) -> tuple[list[str], list[str]]:
+    """For each paragraph, walking in ``order``: the class of the nearest one before it
+    that is good or bad, and of the nearest that is good, bad or near-good (``bad``
+    past the end, as jusText has it)."""
+    firm = [""] * len(classes)
+    loose = [""] * len(classes)
+    last_firm = last_loose = "bad"
+    for i in order:
+        firm[i], loose[i] = last_firm, last_loose
+        c = classes[i]
+        if c in _FIRM:
+            last_firm = last_loose = c
+        elif c == "neargood":
+            last_loose = c
+    return firm, loose

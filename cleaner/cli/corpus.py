@@ -58,8 +58,8 @@ def dedup(
     ] = None,
 ) -> None:
     """Mark duplicates (duplicate_of) and syndicated stories (cluster_id) in SOURCE, into
-    one file."""
-    from cleaner.corpus.dedup import DedupConfig
+    one file. An id that repeats an earlier article's is written as ID#N."""
+    from cleaner.corpus.dedup import DedupConfig, renamed_line
     from cleaner.corpus.dedup import dedup as run_dedup
 
     if scheduler and engine != "dask":
@@ -75,6 +75,9 @@ def dedup(
         scheduler=scheduler,
     )
     err(dedup_line(stats))
+    renamed = renamed_line(stats)
+    if renamed is not None:  # ids are what a corpus is joined on: say so when they repeat
+        err(renamed)
 
 
 @app.command()

@@ -22,6 +22,16 @@ The article a cluster keeps is the earliest published (articles without a date a
 those with one), then the first in the input. ``--drop-duplicates`` writes only the
 kept article of each duplicate cluster; stories are marked, never dropped.
 
+**Articles are their place in the input, not their id.** Everything above works on
+article numbers; an id is only how the output names an article. An input may repeat an
+id (a JSONL that gives one id to several records, two copies of a file: see
+:func:`cleaner.pipeline.document_id`), so names are made unique first: an article whose
+id an earlier one had is written as ``ID#N`` (N: its occurrence of that id, raised past
+any id the input holds), and one without an id as ``#N`` (its number among those).
+Otherwise two different stories led by two articles of one id would share a
+``cluster_id`` (and count as one), and a copy under its original's id would read as a
+duplicate of itself. Such articles are counted (:class:`DedupStats`).
+
 Memory stays bounded: signatures and LSH buckets go to an SQLite file beside the output
 (sorted on disk by SQLite, not held in memory); what stays in memory is a few integers
 per article for the clusters.
@@ -44,7 +54,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 import orjson
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from cleaner.engines.local import ordered_map
 from cleaner.engines.pool import WorkerPool
@@ -140,6 +150,10 @@ class _Clusters:
             self.parent[max(a, b)] = min(a, b)
 
 
+REPEAT_EXAMPLES = 5
+"""Repeated ids named in :class:`DedupStats`: enough to look them up."""
+
+
 class DedupStats(BaseModel):
     records: int = 0
     duplicates: int = 0
@@ -147,6 +161,27 @@ class DedupStats(BaseModel):
     stories: int = 0
     """Story clusters of two articles or more."""
     written: int = 0
+    repeated_ids: int = 0
+    """Articles whose id an earlier article had, written as ``ID#N``."""
+    repeated_id_examples: list[str] = Field(default_factory=list)
+    """The first few ids repeated, in input order."""
+    missing_ids: int = 0
+    """Articles without an id, written as ``#N``."""
+
+
+def renamed_line(stats: DedupStats) -> str | None:
+    """What ``cleaner dedup`` says of the ids it had to rename, if any."""
+    parts = []
+    if stats.repeated_ids:
+        examples = ", ".join(stats.repeated_id_examples[:3])
+        more = ", …" if len(stats.repeated_id_examples) > 3 else ""
+        parts.append(
+            f"{stats.repeated_ids} articles repeat an earlier id (e.g. {examples}{more}): "
+            "written as ID#N"
+        )
+    if stats.missing_ids:
+        parts.append(f"{stats.missing_ids} articles have no id: written as #N")
+    return "; ".join(parts) or None
 
 
 def _published(record: dict[str, Any]) -> float:
@@ -170,7 +205,7 @@ def _bands(values: np.ndarray[Any, Any], bands: tuple[int, int]) -> list[bytes]:
 
 
 class _Signed(NamedTuple):
-    id: str
+    id: str | None
     published: float
     exact: bytes
     values: bytes
@@ -181,8 +216,14 @@ def _sign(records: list[dict[str, Any]], config: DedupConfig) -> list[_Signed]:
     out = []
     for record in records:
         exact, values = signature(record["text"], config)
-        out.append(_Signed(str(record.get("id")), _published(record), exact, values.tobytes()))
+        out.append(_Signed(_id_of(record), _published(record), exact, values.tobytes()))
     return out
+
+
+def _id_of(record: dict[str, Any]) -> str | None:
+    """A record's id as text; ``None`` when it has none (or an empty one)."""
+    value = record.get("id")
+    return None if value is None or value == "" else str(value)
 
 
 def _signed(
@@ -267,6 +308,40 @@ def _stories(
     return story
 
 
+def _rename_repeats(db: sqlite3.Connection, stats: DedupStats) -> None:
+    """Give a unique name (table ``renamed``) to every article whose id an earlier one
+    had, or that has none (see the module's docstring); count them in ``stats``.
+
+    SQLite does the grouping (sorted on disk), so memory holds nothing per article."""
+    db.execute("CREATE INDEX doc_id ON doc (id)")
+    db.execute("CREATE TABLE renamed (n INTEGER PRIMARY KEY, ref TEXT UNIQUE)")
+    db.execute(
+        "CREATE TABLE repeat AS SELECT n, id, occurrence FROM ("
+        " SELECT n, id, ROW_NUMBER() OVER (PARTITION BY id ORDER BY n) AS occurrence"
+        " FROM doc WHERE id IS NULL OR id IN (SELECT id FROM doc GROUP BY id HAVING COUNT(*) > 1)"
+        ") WHERE id IS NULL OR occurrence > 1 ORDER BY n"
+    )
+
+    def taken(ref: str) -> bool:
+        found = db.execute(
+            "SELECT 1 FROM doc WHERE id = ? UNION ALL SELECT 1 FROM renamed WHERE ref = ? LIMIT 1",
+            (ref, ref),
+        )
+        return found.fetchone() is not None
+
+    for n, doc_id, occurrence in db.execute("SELECT n, id, occurrence FROM repeat ORDER BY n"):
+        if doc_id is None:
+            stats.missing_ids += 1
+        else:
+            stats.repeated_ids += 1
+            examples = stats.repeated_id_examples
+            if len(examples) < REPEAT_EXAMPLES and doc_id not in examples:
+                examples.append(doc_id)
+        while taken(ref := f"{doc_id or ''}#{occurrence}"):
+            occurrence += 1
+        db.execute("INSERT INTO renamed VALUES (?, ?)", (n, ref))
+
+
 def dedup(
     source: Path,
     output: Path | None,
@@ -304,6 +379,7 @@ def dedup(
             order.append(signed.published)
             stats.records += 1
         db.execute("CREATE INDEX band_key ON band (level, key, n)")
+        _rename_repeats(db, stats)
         duplicates = _Clusters(stats.records)
 
         def signature_of(n: int) -> np.ndarray[Any, Any]:
@@ -332,11 +408,22 @@ def dedup(
         stats.stories = sum(1 for size in sizes if size > 1)
 
         def id_of(n: int) -> str:
-            (value,) = db.execute("SELECT id FROM doc WHERE n = ?", (n,)).fetchone()
+            """The name of article ``n`` in the output: its id, unless renamed."""
+            (value,) = db.execute(
+                "SELECT COALESCE(renamed.ref, doc.id) FROM doc LEFT JOIN renamed USING (n) "
+                "WHERE doc.n = ?",
+                (n,),
+            ).fetchone()
             return str(value)
+
+        def renamed(n: int) -> str | None:
+            found = db.execute("SELECT ref FROM renamed WHERE n = ?", (n,)).fetchone()
+            return None if found is None else str(found[0])
 
         with JsonlWriter(output) as writer:
             for n, record in enumerate(articles_of(files)):
+                if (name := renamed(n)) is not None:
+                    record["id"] = name
                 keeper = duplicate_keeper[duplicates.find(n)]
                 record["duplicate_of"] = id_of(keeper) if keeper != n else None
                 record["cluster_id"] = id_of(story[keeper])

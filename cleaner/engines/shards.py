@@ -155,7 +155,7 @@ def clean_shard(
     finally:
         articles.abort()
         rejects.abort()
-    summary = stats.to_dict()
+    summary = stats.to_dict(id_hashes=True)  # repeated ids across shards
     record = {"inputs": shard.signature(), "settings": settings, "stats": summary}
     write_atomically(marker_path(out_dir, shard), json.dumps(record, ensure_ascii=False).encode())
     return summary

@@ -223,7 +223,11 @@ def test_clean_with_dedup_marks_the_output_it_wrote(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     records = read_jsonl(out)
     assert [r["duplicate_of"] for r in records] == [None, records[0]["id"], None]
-    assert result.stderr.splitlines()[-1].startswith("3 articles: 1 duplicates in 1 clusters")
+    said = result.stderr.splitlines()
+    assert said[-2].startswith("3 articles: 1 duplicates in 1 clusters")
+    # a.txt and b.txt are the same bytes: the same id (issue 17), the second renamed
+    assert said[-1].startswith("1 articles repeat an earlier id")
+    assert records[1]["id"] == f"{records[0]['id']}#2"
     to_stdout = runner.invoke(app, ["clean", str(tmp_path / "in"), "--dedup"])
     assert to_stdout.exit_code == 2
     assert "give -o a file" in to_stdout.stderr
@@ -289,3 +293,59 @@ def test_the_dask_engine_computes_the_same_marks(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.stderr
     assert here.read_bytes() == there.read_bytes()
+
+
+def test_two_different_texts_under_one_id_are_both_kept_and_the_id_is_reported(
+    tmp_path: Path,
+) -> None:
+    """Articles are their place in the input: the second `x` is another story, named
+    x#2 in the output so that cluster_id does not join the two."""
+    records = [article("x", STORY), article("x", OTHER), article("y", FLOOD)]
+    out = tmp_path / "out.jsonl"
+    stats = dedup(write_jsonl(tmp_path / "in.jsonl", records), out, DedupConfig())
+    marks = [(r["id"], r["duplicate_of"], r["cluster_id"]) for r in read_jsonl(out)]
+    assert marks == [("x", None, "x"), ("x#2", None, "x#2"), ("y", None, "y")]
+    assert [r["text"] for r in read_jsonl(out)] == [r["text"] for r in records]
+    assert (stats.duplicates, stats.stories, stats.written) == (0, 0, 3)
+    assert (stats.repeated_ids, stats.repeated_id_examples) == (1, ["x"])
+    result = runner.invoke(app, ["dedup", str(tmp_path / "in.jsonl")])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[-1] == (
+        "1 articles repeat an earlier id (e.g. x): written as ID#N"
+    )
+
+
+def test_an_exact_copy_under_the_same_id_is_a_duplicate_of_the_other_not_of_itself(
+    tmp_path: Path,
+) -> None:
+    records = [article("x", STORY), article("x", OTHER), article("x", STORY)]
+    out = tmp_path / "out.jsonl"
+    stats = dedup(write_jsonl(tmp_path / "in.jsonl", records), out, DedupConfig())
+    written = read_jsonl(out)
+    assert [(r["id"], r["duplicate_of"]) for r in written] == [
+        ("x", None),
+        ("x#2", None),
+        ("x#3", "x"),
+    ]
+    assert all(r["duplicate_of"] != r["id"] for r in written)
+    assert (stats.duplicates, stats.repeated_ids) == (1, 2)
+    dropped = tmp_path / "dropped.jsonl"
+    dedup(write_jsonl(tmp_path / "in.jsonl", records), dropped, DedupConfig(), drop=True)
+    assert [r["id"] for r in read_jsonl(dropped)] == ["x", "x#2"]
+
+
+def test_renamed_ids_never_collide_with_ids_the_input_holds(tmp_path: Path) -> None:
+    records = [article("x", STORY), article("x#2", FLOOD), article("x", OTHER)]
+    records.append({"text": "\n".join(AFTERMATH)})  # no id at all
+    out = tmp_path / "out.jsonl"
+    stats = dedup(write_jsonl(tmp_path / "in.jsonl", records), out, DedupConfig())
+    written = read_jsonl(out)
+    assert [r["id"] for r in written] == ["x", "x#2", "x#3", "#1"]
+    assert [r["cluster_id"] for r in written] == ["x", "x#2", "x#3", "#1"]  # four stories
+    assert (stats.repeated_ids, stats.missing_ids) == (1, 1)
+
+
+def test_without_repeated_ids_nothing_is_renamed_or_said(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["dedup", str(corpus(tmp_path))])
+    assert result.exit_code == 0, result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from cleaner.engines.stats import UNKNOWN_OUTLET, RunStats
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from cleaner import CleanerConfig
+from cleaner.config import LearnConfig
+from cleaner.engines.run import clean_to_directory, clean_to_stream
+from cleaner.engines.stats import UNKNOWN_OUTLET, IdTally, RunStats
 from cleaner.models import Article, Reject, RejectReason, Skip
 from cleaner.text.signals import measure
 
 
-def _article(outlet: str | None, rule_hits: dict[str, int]) -> Article:
+def _article(outlet: str | None, rule_hits: dict[str, int], doc_id: str = "x") -> Article:
     return Article.model_validate(
         {
-            "id": "x",
+            "id": doc_id,
             "source": "a.txt",
             "outlet": outlet,
             "text": "isi berita",
@@ -38,8 +47,8 @@ def _reject(
 
 def _stats() -> RunStats:
     stats = RunStats()
-    stats.add(_article("kompas", {"kompas/iklan": 2, "generic/share": 1}))
-    stats.add(_article("kompas", {"kompas/iklan": 1}))
+    stats.add(_article("kompas", {"kompas/iklan": 2, "generic/share": 1}, "k1"))
+    stats.add(_article("kompas", {"kompas/iklan": 1}, "k2"))
     stats.add(_reject("empty_after_cleaning", "detik", {"detik/baca-juga": 4}))
     stats.add(_reject("undecodable"))
     stats.add(_reject("undecodable"))
@@ -122,3 +131,150 @@ def test_results_without_outlet_count_under_unknown_outlet() -> None:
     assert set(stats.outlets) == {UNKNOWN_OUTLET}
     assert stats.outlets[UNKNOWN_OUTLET].documents == 1
     assert stats.outlets[UNKNOWN_OUTLET].rule_hits == {"generic/share": 2}
+
+
+# Repeated ids: an input that gives one id to several articles must not pass silently.
+
+
+def _with_ids(*ids: str) -> RunStats:
+    stats = RunStats()
+    for doc_id in ids:
+        stats.add(_article("kompas", {}, doc_id))
+    return stats
+
+
+def test_articles_repeating_an_earlier_id_are_counted_and_named() -> None:
+    stats = _with_ids("a", "b", "a", "c", "a", "b")
+    assert stats.repeated_ids == 3
+    assert stats.one_line() == (
+        "6 articles, 0 rejected; 3 articles repeat an earlier id (e.g. a, b)"
+    )
+    assert stats.render().splitlines()[0] == stats.one_line()
+    assert stats.to_dict()["repeated_ids"] == {
+        "articles": 3,
+        "examples": ["a", "b"],
+        "whole_run": True,
+    }
+    assert "id_hashes" not in stats.to_dict()  # for shard markers only, not for people
+
+
+def test_without_repeats_the_line_says_nothing_of_ids() -> None:
+    stats = _with_ids("a", "b", "c")
+    assert stats.one_line() == "3 articles, 0 rejected"
+    assert stats.to_dict()["repeated_ids"]["articles"] == 0
+
+
+def test_rejects_ids_are_not_tallied() -> None:
+    stats = _with_ids("a")
+    stats.add(Reject(source="b.txt", reason="not_article", detail="x", id="a"))
+    assert stats.repeated_ids == 0
+
+
+def test_examples_are_few_and_short_in_the_line() -> None:
+    long_id = "https://www.example.co.id/berita/" + "sangat-panjang-" * 5
+    ids = [long_id, "b", "c", "d", "e", "f", "g"]
+    stats = _with_ids(*ids, *ids)
+    assert stats.repeated_ids == 7
+    assert stats.ids.examples == ids[:5]
+    line = stats.one_line()
+    assert line.endswith(
+        "7 articles repeat an earlier id (e.g. https://www.example.co.id/berita/sangat…, b, c, …)"
+    )
+
+
+def test_the_tally_agrees_with_a_plain_count_across_batches(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Small batches, so that repeats fall within a batch, across batches and across the
+    runs the batches merge into."""
+    monkeypatch.setattr(IdTally, "BATCH", 7)
+    rng = random.Random(5)
+    ids = [f"id-{rng.randrange(300)}" for _ in range(1000)]
+    tally = IdTally()
+    for doc_id in ids:
+        tally.add(doc_id)
+    tally.settle()
+    assert tally.repeats == len(ids) - len(set(ids))
+    assert len(tally) == len(set(ids))
+    seen: set[str] = set()
+    first_repeats: list[str] = []
+    for doc_id in ids:
+        if doc_id in seen and doc_id not in first_repeats:
+            first_repeats.append(doc_id)
+        seen.add(doc_id)
+    assert tally.examples == first_repeats[:5]
+
+
+def test_parts_merged_with_their_id_hashes_count_the_repeats_between_them() -> None:
+    """What a sharded run does: each shard counts its own, the markers carry hashes."""
+    first, second = _with_ids("a", "b", "a"), _with_ids("b", "c", "c", "d")
+    merged = RunStats()
+    for part in (first, second):
+        merged.merge(RunStats.from_dict(json.loads(json.dumps(part.to_dict(id_hashes=True)))))
+    whole = _with_ids("a", "b", "a", "b", "c", "c", "d")
+    assert merged.repeated_ids == whole.repeated_ids == 3  # a, c within; b between
+    assert merged.ids_whole_run
+    assert len(merged.ids) == 4
+    assert (
+        merged.one_line() == "7 articles, 0 rejected; 3 articles repeat an earlier id (e.g. a, c)"
+    )
+
+
+def test_parts_merged_without_id_hashes_say_they_counted_within_each() -> None:
+    merged = RunStats()
+    for part in (_with_ids("a", "b", "a"), _with_ids("b", "c", "c")):
+        merged.merge(RunStats.from_dict(part.to_dict()))
+    assert merged.repeated_ids == 2  # b, between the parts, is not seen
+    assert not merged.ids_whole_run
+    assert merged.one_line().endswith(
+        "2 articles repeat an earlier id (e.g. a, c; counted within each shard)"
+    )
+    assert merged.to_dict()["repeated_ids"]["whole_run"] is False
+
+
+def test_a_marker_from_before_repeated_ids_still_reads() -> None:
+    old = _with_ids("a", "b").to_dict()
+    del old["repeated_ids"]
+    stats = RunStats.from_dict(old)
+    assert (stats.articles, stats.repeated_ids, stats.ids_whole_run) == (2, 0, False)
+
+
+STORY = (
+    "Pemerintah kota mulai memperbaiki jalan yang rusak di sekitar pasar induk pada Senin "
+    "pagi. Kepala dinas pekerjaan umum mengatakan perbaikan ditargetkan selesai sebelum "
+    "musim hujan. Anggaran sebesar dua belas miliar rupiah sudah disetujui dewan pada awal "
+    "bulan ini. Selama pekerjaan berlangsung, kendaraan berat dialihkan ke jalur lingkar "
+    "selatan kota. Para pedagang berharap perbaikan tidak mengganggu pembeli yang datang."
+)
+
+
+def _inputs(tmp_path: Path) -> list[str]:
+    """Two JSONL files whose ids repeat within each file and between them."""
+    paths = []
+    for f, ids in enumerate([[f"a{i % 7}" for i in range(12)], [f"a{i}" for i in range(5, 14)]]):
+        path = tmp_path / f"in-{f}.jsonl"
+        lines = [
+            json.dumps({"id": doc_id, "text": f"{STORY}\nBerita nomor {f}-{n} dari kota."})
+            for n, doc_id in enumerate(ids)
+        ]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        paths.append(str(path))
+    return paths
+
+
+def test_one_and_two_workers_and_shards_count_the_same_repeats(tmp_path: Path) -> None:
+    inputs = _inputs(tmp_path)
+    config = CleanerConfig(learn=LearnConfig(enabled=False))
+    counted = []
+    for workers in (1, 2):
+        out = tmp_path / f"out-{workers}.jsonl"
+        stats = clean_to_stream(inputs, config, out, workers=workers)
+        ids = [json.loads(line)["id"] for line in out.read_text(encoding="utf-8").splitlines()]
+        assert stats.articles == len(ids) == 21
+        assert stats.repeated_ids == len(ids) - len(set(ids)) == 7
+        counted.append((stats.repeated_ids, stats.ids.examples, stats.one_line()))
+    assert counted[0] == counted[1]
+    assert counted[0][1] == ["a0", "a1", "a2", "a3", "a4"]
+    sharded = clean_to_directory(inputs, config, tmp_path / "shards", workers=2, shard_bytes=1)
+    assert len(list((tmp_path / "shards").glob("part-*.done"))) == 2
+    assert (sharded.repeated_ids, sharded.ids_whole_run) == (7, True)

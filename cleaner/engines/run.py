@@ -150,8 +150,11 @@ def clean_to_stream(
         stats = _clean_to_stream(
             inputs, config, output, rejects, workers, on_reject, on_progress, progress_every
         )
-        if kept_table is not None and table is not None and len(table):
-            write_atomically(kept_table, table.to_bytes())  # with the output, not before it
+        if kept_table is not None and table is not None:  # with the output, not before it
+            if len(table):
+                write_atomically(kept_table, table.to_bytes())
+            else:  # an earlier run's table would be taken for this run's
+                kept_table.unlink(missing_ok=True)
         return stats
 
 

@@ -78,18 +78,23 @@ def main() -> None:
     parser.add_argument("--max-delay", type=float, default=6.0)
     parser.add_argument("--deadline", type=float, default=2.0, help="seconds to exit")
     parser.add_argument("--seed", type=int, default=16)
+    parser.add_argument(
+        "--copies", type=int, default=4, help="the corpus this many times over, so runs last"
+    )
     args = parser.parse_args()
-    if not args.corpus.exists():
+    if not args.corpus.is_file():
         sys.exit(f"no corpus at {args.corpus}")
     rng = random.Random(args.seed)
     scratch = Path(tempfile.mkdtemp(prefix="cleaner-interrupt-"))
+    corpus = scratch / f"corpus{''.join(args.corpus.suffixes)}"
+    corpus.write_bytes(args.corpus.read_bytes() * args.copies)
     failures: list[str] = []
     counts = {"SIGINT": 0, "SIGTERM": 0}
     try:
         for n in range(1, args.trials + 1):
             sig = signal.SIGTERM if args.term and n % args.term == 0 else signal.SIGINT
             delay = rng.uniform(0.05, args.max_delay)
-            problem = trial(args.corpus, scratch / f"t{n}", delay, sig, args.deadline)
+            problem = trial(corpus, scratch / f"t{n}", delay, sig, args.deadline)
             counts[sig.name] += 1
             if problem:
                 failures.append(f"trial {n} ({sig.name} after {delay:.2f} s): {problem}")

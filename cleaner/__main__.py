@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import signal
 import sys
 
-from cleaner.errors import Terminated, terminate
+from cleaner.errors import Terminated, handle_signals
 
 
 def main() -> None:
     """Console-script entry point. Loading the program takes most of a second; Ctrl-C or
     SIGTERM in that time end it as they do later: one line, exit 130 or 143, no
     traceback."""
-    signal.signal(signal.SIGTERM, terminate)
+    handle_signals()
     try:
         from cleaner.cli import main as run
     except KeyboardInterrupt as stop:

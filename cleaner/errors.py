@@ -8,6 +8,8 @@ with :attr:`CleanerError.exit_code`; it never shows a traceback for these.
 from __future__ import annotations
 
 import signal
+import sys
+from typing import Any
 
 
 class CleanerError(Exception):
@@ -59,3 +61,36 @@ def terminate(signum: int, frame: object) -> None:
     ends the program at once."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     raise Terminated
+
+
+def handle_signals() -> None:
+    """What the command line does with signals, installed before it loads anything:
+    SIGTERM raises :class:`Terminated` (:func:`terminate`), and a Ctrl-C or SIGTERM that
+    lands where Python swallows exceptions is raised again.
+
+    Python raises the exception of a signal wherever the main thread is. When that is an
+    object's ``__del__``, a weakref or garbage-collector callback or an at-fork hook,
+    Python prints "Exception ignored" and goes on, and the run would finish as if no one
+    had pressed Ctrl-C. Such exceptions go through :data:`sys.unraisablehook`: for a
+    Ctrl-C or SIGTERM, the hook here raises it again a moment later (from SIGALRM), in
+    the program's own code.
+    """
+    signal.signal(signal.SIGTERM, terminate)
+    previous = sys.unraisablehook
+    if getattr(previous, "raises_signals_again", False):
+        return
+
+    def again(unraisable: Any) -> None:
+        stop = unraisable.exc_value
+        if not isinstance(stop, KeyboardInterrupt):
+            previous(unraisable)
+            return
+
+        def raise_it(signum: int, frame: object) -> None:
+            raise stop
+
+        signal.signal(signal.SIGALRM, raise_it)
+        signal.setitimer(signal.ITIMER_REAL, 0.01)
+
+    again.raises_signals_again = True  # type: ignore[attr-defined]
+    sys.unraisablehook = again

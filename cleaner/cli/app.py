@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import os
-import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 import typer
 
 from cleaner import __version__
-from cleaner.errors import CleanerError, Terminated, terminate
+from cleaner.errors import CleanerError, Terminated, handle_signals
 
 if TYPE_CHECKING:
     from cleaner.corpus.dedup import DedupStats  # imported when used: datasketch is slow to load
@@ -101,7 +100,7 @@ def main() -> None:
     """Run the command line: usage errors as click shows them (exit 2), and Ctrl-C or
     SIGTERM wherever a command does not handle them itself as one line, exit 130 or 143
     (click alone would say "Aborted!" and exit 1)."""
-    signal.signal(signal.SIGTERM, terminate)
+    handle_signals()
     try:
         code = app(standalone_mode=False)
     except (typer.Abort, KeyboardInterrupt) as stop:

@@ -211,7 +211,11 @@ class RepeatCounter:
         self._ndocs += len(docs)
 
     def _spill(self, pairs: np.ndarray | None = None, docs: np.ndarray | None = None) -> None:
-        """Write the buffered documents and entries out (or the ones given)."""
+        """Write the buffered documents and entries out (or the ones given).
+
+        Written with ``file.write(array.tobytes())``, not ``array.tofile(file)``: numpy's
+        ``tofile`` turns a Ctrl-C that lands inside it into a ``TypeError`` (it then
+        takes the file for a path), which would end the run with a traceback."""
         if pairs is None or docs is None:
             pairs, docs = self._pairs[: self._npairs], self._docs[: self._ndocs]
             self._spilled += self._ndocs
@@ -219,13 +223,13 @@ class RepeatCounter:
         else:
             self._spilled += len(docs)
         with (self.directory / "docs.bin").open("ab") as out:
-            docs.tofile(out)
+            out.write(docs.tobytes())
         part = (pairs["key"] >> _U64(64 - _PARTITION_BITS)).astype(np.uint8)
         order = np.argsort(part, kind="stable")
         bounds = np.concatenate([[0], np.cumsum(np.bincount(part, minlength=64))])
         for p in np.flatnonzero(bounds[1:] > bounds[:-1]).tolist():
             with (self.directory / f"pairs-{p:02d}.bin").open("ab") as out:
-                pairs[order[bounds[p] : bounds[p + 1]]].tofile(out)
+                out.write(pairs[order[bounds[p] : bounds[p + 1]]].tobytes())
 
     def partial(self) -> CountPart:
         """Write everything out and hand the counts over, for :func:`combine`: the
@@ -376,7 +380,7 @@ def _reduce(
         child = ((counted["key"] >> shift) & _U64(63)).astype(np.uint8)
         for c in np.unique(child).tolist():
             with children[c].open("ab") as out:
-                counted[child == c].tofile(out)
+                out.write(counted[child == c].tobytes())
     for c, path in enumerate(children):
         if path.exists():
             yield from _reduce([(path, None)], f"{name}.{c:02d}", level + 1, limit, work)

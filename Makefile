@@ -11,7 +11,7 @@ REALPAGES ?= ../shared/realpages
 CORPORA ?= ../shared/corpora
 PIP    := $(BIN)/python -m pip --disable-pip-version-check
 
-.PHONY: help install install-dev clean-corpus test lint typecheck lock clean eval schema bench
+.PHONY: help install install-dev clean-corpus test lint typecheck lock clean eval schema bench interrupt
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -60,6 +60,9 @@ eval: install  ## fixtures, ../shared/realpages and ../shared/corpora against qu
 
 bench: install  ## speed against ftfy and trafilatura alone, every core, peak memory (a few minutes); writes docs/benchmarks.md
 	$(BIN)/python -m tools.bench --write docs/benchmarks.md
+
+interrupt: install  ## Ctrl-C and SIGTERM 200 times on a real two-worker run (../shared/corpora; about 15 minutes)
+	$(BIN)/python -m tools.interrupt --corpus $(CORPORA)/longtail-891.jsonl
 
 schema: install  ## regenerate rules/rules.schema.json (editors use it to complete and check rule files)
 	$(BIN)/cleaner schema rules > rules/rules.schema.json

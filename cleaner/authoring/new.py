@@ -63,7 +63,7 @@ def scaffold(
     if sample is not None:
         shutil.copyfile(sample, target)
     else:
-        target.write_text(_EXAMPLE, encoding="utf-8")
+        target.write_text(_example(name, domains), encoding="utf-8")
     written.append(target)
     return written
 
@@ -208,6 +208,19 @@ drop_lines:
 """
 
 
-_EXAMPLE = """Replace this file with a page of the outlet, written in its template.
-Then run: cleaner rules test <outlet> --update, and read the .expected.yaml it writes.
+def _example(name: str, domains: list[str]) -> str:
+    """A made-up article signed by the outlet (its copyright line names its domain, or
+    its name): cleaned, it is recognised as the outlet and becomes an article, so the
+    scaffold passes ``rules check`` as written. Replace it with a page in the outlet's
+    template."""
+    brand = domains[0] if domains else name.title()
+    return f"""Warga kota memadati taman pada Minggu pagi untuk lomba lari
+Jakarta - Ribuan warga memadati taman kota pada Minggu pagi untuk mengikuti lomba lari
+yang digelar pemerintah kota bersama sejumlah komunitas olahraga setempat.
+Panitia mencatat lebih dari seribu peserta dari berbagai kelompok umur, mulai dari
+pelajar sekolah dasar hingga para pensiunan yang datang bersama keluarga mereka.
+"Kami ingin warga hidup lebih sehat dan saling mengenal," kata ketua panitia kepada
+wartawan seusai acara.
+Lomba serupa akan digelar lagi tahun depan dengan rute yang lebih panjang.
+Copyright © 2026 {brand}
 """

@@ -404,6 +404,11 @@ class RuleFile(RuleSections):
         "date (all of them when the date is unknown).",
     )
 
+    @field_validator("domains", "brands", "fingerprints", "evidence", "versions", mode="before")
+    @classmethod
+    def _empty_list(cls, value: Any) -> Any:
+        return [] if value is None else value  # a key whose items are all commented out
+
     @model_validator(mode="after")
     def _consistent(self) -> RuleFile:
         seen: set[str] = set()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import Result
 from typer.testing import CliRunner
@@ -95,6 +96,33 @@ def test_new_explain_edit_test_gives_a_passing_outlet(tmp_path: Path) -> None:
     listed = runner.invoke(app, ["rules", "list", "--rules", str(rules), "--json"])
     row = next(r for r in json.loads(listed.stdout) if r["outlet"] == "kabarcontoh")
     assert row["fixtures"] == 1 and row["bundled"] is False and row["domains"] == ["kabarcontoh.id"]
+
+
+@pytest.mark.parametrize("domains", [["contoh.co.id"], ["a.contoh.id", "b.contoh.id"]])
+def test_a_scaffold_without_a_sample_passes_check_and_cleans_its_example(
+    tmp_path: Path, domains: list[str]
+) -> None:
+    rules, fixtures = project(tmp_path)
+    flags = [arg for domain in domains for arg in ("--domain", domain)]
+    made = runner.invoke(app, ["rules", "new", "contoh", *flags, "--dir", str(rules)])
+    assert made.exit_code == 0, made.stderr
+    # keys whose items are all commented out load as empty lists, not as null
+    assert (
+        yaml.safe_load((rules / "contoh.yaml").read_text(encoding="utf-8"))["fingerprints"] is None
+    )
+    checked = runner.invoke(app, ["rules", "check", str(rules)])
+    assert checked.exit_code == 0, checked.stdout + checked.stderr
+    example = fixtures / "contoh" / "example.txt"
+    config = CleanerConfig(rules_dirs=(rules,))
+    result = Cleaner(config).clean_text(example.read_text(encoding="utf-8"))
+    assert result.outlet == "contoh" and result.__class__.__name__ == "Article"
+    assert domains[0] not in getattr(result, "text", "")  # its copyright line is boilerplate
+
+
+def test_rules_check_on_a_missing_directory_is_an_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["rules", "check", str(tmp_path / "nowhere")])
+    assert result.exit_code == 2
+    assert "not a directory" in result.stderr
 
 
 def test_new_refuses_an_existing_outlet_a_bad_name_and_a_missing_sample(tmp_path: Path) -> None:

@@ -23,6 +23,9 @@ from cleaner.errors import CleanerError, Terminated, handle_signals
 if TYPE_CHECKING:
     from cleaner.corpus.dedup import DedupStats  # imported when used: datasketch is slow to load
 
+HELP = {"help_option_names": ["-h", "--help"]}
+"""``-h`` as well as ``--help``, on every command (sub-apps and commands inherit it)."""
+
 app = typer.Typer(
     name="cleaner",
     help="Turn scraped Indonesian news pages into clean, validated article records (JSONL).",
@@ -30,6 +33,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings=HELP,
 )
 
 P = ParamSpec("P")

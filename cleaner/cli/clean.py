@@ -226,7 +226,7 @@ def clean(
         if sys.stdin.isatty():
             raise CleanerError("no input given (name files or directories, or - for stdin)")
         inputs = [STDIN]
-    check_inputs(inputs)
+    check_inputs(inputs, ReadConfig(format=input_format))
     if quality and not signals:
         raise CleanerError("--quality filters on the signals: it cannot go with --no-signals")
     workers = workers or default_workers()

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from cleaner.cli.app import FixturesDir, RulesDirs, app, err, expected_errors
+from cleaner.cli.app import HELP, FixturesDir, RulesDirs, app, err, expected_errors
 from cleaner.config import CleanerConfig, LearnConfig
 from cleaner.errors import CleanerError
 from cleaner.pipeline import Cleaner
@@ -19,6 +19,7 @@ rules_app = typer.Typer(
     help="Write and check rule files: list, check, new, test, learn.",
     no_args_is_help=True,
     rich_markup_mode=None,
+    context_settings=HELP,
 )
 app.add_typer(rules_app, name="rules")
 

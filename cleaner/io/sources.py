@@ -19,7 +19,7 @@ from typing import BinaryIO
 
 from cleaner.config import ReadConfig
 from cleaner.errors import InputError
-from cleaner.io.formats import STDIN, Format, format_for_name, sniff
+from cleaner.io.formats import STDIN, SUFFIXES, Format, format_for_name, sniff
 from cleaner.io.readers import READERS, Unit
 from cleaner.io.streams import damage, decompressed
 from cleaner.models import Reject, Skip
@@ -92,11 +92,34 @@ def _walk(directory: Path, excluded: set[str]) -> Iterator[Path | Skip]:
             yield child
 
 
-def check_inputs(inputs: Iterable[str]) -> None:
-    """Fail early, before any output is written, if an input does not exist."""
+def check_inputs(inputs: Iterable[str], config: ReadConfig | None = None) -> None:
+    """Fail early, before any output is written, if an input does not exist, or if the
+    inputs are only directories that hold no file a reader takes (an empty directory, a
+    folder of images): a run over them would write an empty output and look fine."""
+    inputs = list(inputs)
     for item in inputs:
         if item != STDIN and not Path(item).exists():
             raise InputError(f"no such file or directory: {item}")
+    forced = config is not None and config.format != "auto"
+    if any(item == STDIN or not Path(item).is_dir() for item in inputs):
+        return
+    if not any(_holds_input(Path(item), forced) for item in inputs):
+        suffixes = ", ".join(sorted({s for s in SUFFIXES if s.count(".") == 1}))
+        where = inputs[0] if len(inputs) == 1 else f"{len(inputs)} directories"
+        said = f"{where} holds no file with a reader ({suffixes}, or these compressed)"
+        raise InputError(f"no input to clean: {said}")
+
+
+def _holds_input(directory: Path, forced: bool) -> bool:
+    """Whether a walk of ``directory`` would find a file to read (stops at the first)."""
+    for _root, dirs, files in os.walk(directory):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        if RUN_MANIFEST in files:  # an earlier run's output: not read
+            dirs[:] = []
+            continue
+        if any(not f.startswith(".") and (forced or format_for_name(f)) for f in files):
+            return True
+    return False
 
 
 def read_stream(

@@ -279,3 +279,34 @@ def test_no_signals_leaves_them_null_and_cannot_go_with_quality(tmp_path: Path) 
     assert both.exit_code == 2
     assert both.stdout == ""
     assert both.stderr.strip().endswith("it cannot go with --no-signals")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        [],
+        ["clean"],
+        ["explain"],
+        ["dedup"],
+        ["report"],
+        ["schema"],
+        ["rules"],
+        ["rules", "new"],
+        ["rules", "check"],
+        ["rules", "test"],
+        ["rules", "learn"],
+        ["rules", "list"],
+    ],
+)
+def test_dash_h_is_help_everywhere(command: list[str]) -> None:
+    result = runner.invoke(app, [*command, "-h"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("Usage: ") and "-h, --help" in result.stdout
+
+
+def test_an_empty_input_directory_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["clean", str(tmp_path), "-o", str(tmp_path / "out.jsonl")])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"cleaner: error: no input to clean: {tmp_path} holds no file")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "out.jsonl").exists()

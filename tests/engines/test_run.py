@@ -70,7 +70,11 @@ def test_resume_from_an_empty_input_directory_deletes_nothing(tmp_path: Path) ->
     empty = tmp_path / "empty"
     empty.mkdir()
     said = one_line_error(runner.invoke(app, sharded(empty, out, "--resume")))
-    assert "holds a run with other inputs (4 gone)" in said
+    assert "no input to clean" in said  # refused before the output is even looked at
+    assert parts(out) == before
+    (empty / "notes.txt").write_text("Catatan lain yang bukan bagian dari run.", encoding="utf-8")
+    said = one_line_error(runner.invoke(app, sharded(empty, out, "--resume")))
+    assert "holds a run with other inputs (1 new, 4 gone)" in said
     assert parts(out) == before
 
 

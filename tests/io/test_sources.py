@@ -638,3 +638,19 @@ def test_a_jsonl_records_domain_field_is_read_and_passed_on() -> None:
     assert isinstance(doc, RawDocument)
     assert doc.meta["domain"] == "kompas.com"
     assert doc.meta["extra"] == {"outlet_domain": "kompas.com", "x": 1}
+
+
+def test_directories_with_no_file_to_read_are_refused_before_anything_is_written(
+    tmp_path: Path,
+) -> None:
+    empty, images = tmp_path / "empty", tmp_path / "images"
+    empty.mkdir()
+    (images / "sub").mkdir(parents=True)
+    (images / "sub" / "a.png").write_bytes(b"\x89PNG")
+    (images / ".hidden.txt").write_text("Teks.", encoding="utf-8")
+    for inputs in ([str(empty)], [str(empty), str(images)]):
+        with pytest.raises(InputError, match=r"no input to clean: .* holds no file with a reader"):
+            check_inputs(inputs)
+    check_inputs([str(images)], ReadConfig(format="text"))  # every file is read as text
+    (images / "sub" / "b.txt.gz").write_bytes(b"")
+    check_inputs([str(empty), str(images)])  # one file to read is enough

@@ -75,12 +75,16 @@ def _main(
 
 RulesDirs = Annotated[
     list[Path] | None,
-    typer.Option("--rules", help="A directory of your rule files (beside the bundled ones)."),
+    typer.Option(
+        "--rules", metavar="DIR", help="A directory of your rule files (beside the bundled ones)."
+    ),
 ]
 FixturesDir = Annotated[
     Path | None,
     typer.Option(
-        "--fixtures", help="The fixtures directory (default: fixtures/ beside the rules)."
+        "--fixtures",
+        metavar="DIR",
+        help="The fixtures directory (default: fixtures/ beside the rules).",
     ),
 ]
 
@@ -113,7 +117,12 @@ def main() -> None:
         sys.stderr.write(f"cleaner: {'terminated' if terminated else 'interrupted'}\n")
         raise SystemExit(143 if terminated else 130) from None
     except _CLICK_EXCEPTION as exc:
-        exc.show()
+        context = getattr(exc, "ctx", None)
+        if context is None or type(exc).__name__ == "NoArgsIsHelpError":
+            exc.show()  # no command to point at, or the help asked for by no arguments
+        else:  # a usage error in one line, as every other error
+            said = " ".join(exc.format_message().split())
+            sys.stderr.write(f"cleaner: error: {said} (see {context.command_path} -h)\n")
         raise SystemExit(exc.exit_code) from None
     except BrokenPipeError:  # the reader of our output went away (`cleaner report | head`)
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -39,7 +39,7 @@ def clean(
     inputs: Annotated[
         list[str] | None,
         typer.Argument(
-            metavar="[INPUT]...",
+            metavar="INPUT",
             help="Files, directories (walked recursively, sorted) or - for standard input.",
             show_default=False,
         ),
@@ -51,13 +51,15 @@ def clean(
             "--output",
             help="Write articles here (default: standard output); .gz or .zst compresses. "
             "A directory (out/) gets part files, one pair per shard of inputs.",
+            metavar="FILE",
         ),
     ] = None,
     rejects: Annotated[
         Path | None,
         typer.Option(
             help="Write rejects here as JSONL (default: beside -o as NAME.rejects.jsonl; "
-            "without -o, one line each on standard error)."
+            "without -o, one line each on standard error).",
+            metavar="FILE",
         ),
     ] = None,
     input_format: Annotated[
@@ -65,6 +67,7 @@ def clean(
         typer.Option(
             "--format",
             help="Read every input as this format (default: by suffix, else by content).",
+            metavar="FORMAT",
         ),
     ] = "auto",
     max_bytes: Annotated[
@@ -77,6 +80,7 @@ def clean(
             "in half the machine's memory, at 43 bytes of memory per byte of unit "
             "(memory / 2 / workers / 43), in whole MiB from 1 to 32 MiB.",
             show_default=False,
+            metavar="N",
         ),
     ] = None,
     time_limit: Annotated[
@@ -98,6 +102,7 @@ def clean(
             "--stats",
             help="Write the run's counts as JSON: rejects by reason, per outlet the hits of "
             "each rule and the rules that never fired.",
+            metavar="FILE",
         ),
     ] = None,
     workers: Annotated[
@@ -106,6 +111,7 @@ def clean(
             "--workers",
             min=1,
             help="Processes (default: every core). The output is the same for any number.",
+            metavar="N",
         ),
     ] = None,
     engine: Annotated[
@@ -113,13 +119,15 @@ def clean(
         typer.Option(
             help="local: this machine; dask: a Dask cluster (needs -o DIR/ and "
             "`pip install 'cleaner[dask]'`).",
+            metavar="ENGINE",
         ),
     ] = "local",
     scheduler: Annotated[
         str | None,
         typer.Option(
             help="With --engine dask: the address of a running scheduler "
-            "(tcp://host:8786); default: a local cluster of --workers processes."
+            "(tcp://host:8786); default: a local cluster of --workers processes.",
+            metavar="ADDRESS",
         ),
     ] = None,
     resume: Annotated[
@@ -148,6 +156,7 @@ def clean(
             min=0.001,
             help="With -o DIR/: input megabytes per shard (one pair of part files each; "
             "a larger file is a shard of its own).",
+            metavar="MB",
         ),
     ] = 64.0,
     rules: Annotated[
@@ -156,10 +165,11 @@ def clean(
             "--rules",
             help="A directory of rule files; a file there replaces the bundled file of the "
             "same outlet. May be given more than once.",
+            metavar="DIR",
         ),
     ] = None,
     outlet: Annotated[
-        str | None, typer.Option(help="Use this outlet's rules for every document.")
+        str | None, typer.Option(help="Use this outlet's rules for every document.", metavar="NAME")
     ] = None,
     summary: Annotated[
         bool,

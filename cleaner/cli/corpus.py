@@ -22,12 +22,14 @@ def dedup(
     source: Annotated[
         Path,
         typer.Argument(
+            metavar="SOURCE",
             help="Articles as `cleaner clean` wrote them: a JSONL file, or -o DIR/'s directory "
-            "(its part files, in shard order)."
+            "(its part files, in shard order).",
         ),
     ],
     output_arg: Annotated[
-        str | None, typer.Option("--output", "-o", help="Output file (default: stdout).")
+        str | None,
+        typer.Option("--output", "-o", help="Output file (default: stdout).", metavar="FILE"),
     ] = None,
     drop_duplicates: Annotated[
         bool,
@@ -44,16 +46,18 @@ def dedup(
             min=1,
             help="Processes for the signatures (default: every core); the output is the same "
             "for any number.",
+            metavar="N",
         ),
     ] = None,
     engine: Annotated[
         Engine,
-        typer.Option(help="Where the signatures are computed: here, or on Dask."),
+        typer.Option(help="Where the signatures are computed: here, or on Dask.", metavar="ENGINE"),
     ] = "local",
     scheduler: Annotated[
         str | None,
         typer.Option(
-            help="With --engine dask: the scheduler's address (default: a local cluster)."
+            help="With --engine dask: the scheduler's address (default: a local cluster).",
+            metavar="ADDRESS",
         ),
     ] = None,
 ) -> None:
@@ -86,16 +90,22 @@ def report(
     articles: Annotated[
         Path,
         typer.Argument(
-            help="Articles as `cleaner clean` wrote them: a file, or -o DIR/'s directory."
+            metavar="ARTICLES",
+            help="Articles as `cleaner clean` wrote them: a file, or -o DIR/'s directory.",
         ),
     ],
     rejects: Annotated[
         Path | None,
-        typer.Option(help="Its rejects (default: the files beside it, as `clean -o` names them)."),
+        typer.Option(
+            help="Its rejects (default: the files beside it, as `clean -o` names them).",
+            metavar="FILE",
+        ),
     ] = None,
     html_out: Annotated[
         Path | None,
-        typer.Option("--html", help="Also write the report as one self-contained HTML page."),
+        typer.Option(
+            "--html", help="Also write the report as one self-contained HTML page.", metavar="FILE"
+        ),
     ] = None,
 ) -> None:
     """Summarize a cleaned corpus (a file, or the directory of a sharded run): outlets,

@@ -21,20 +21,26 @@ from cleaner.pipeline import Cleaner
 @app.command()
 @expected_errors
 def explain(
-    file: Annotated[str, typer.Argument(help="The input to explain (a file, or - for stdin).")],
+    file: Annotated[
+        str, typer.Argument(metavar="FILE", help="The input to explain (a file, or - for stdin).")
+    ],
     outlet: Annotated[
-        str | None, typer.Option(help="Use this outlet's rules instead of detecting one.")
+        str | None,
+        typer.Option(help="Use this outlet's rules instead of detecting one.", metavar="NAME"),
     ] = None,
     rules: Annotated[
         list[Path] | None,
-        typer.Option("--rules", help="A directory of rule files (as for `clean`)."),
+        typer.Option("--rules", help="A directory of rule files (as for `clean`).", metavar="DIR"),
     ] = None,
     input_format: Annotated[
-        InputFormat, typer.Option("--format", help="Read the input as this format.")
+        InputFormat,
+        typer.Option("--format", help="Read the input as this format.", metavar="FORMAT"),
     ] = "auto",
     unit: Annotated[
         int | None,
-        typer.Option(min=1, help="Only the N-th unit (JSONL line, WARC record) of the input."),
+        typer.Option(
+            min=1, help="Only the N-th unit (JSONL line, WARC record) of the input.", metavar="N"
+        ),
     ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="JSON for tools, one object per unit.")

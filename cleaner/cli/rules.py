@@ -68,7 +68,9 @@ def rules_list(
 def rules_check(
     directory: Annotated[
         Path | None,
-        typer.Argument(help="The rule files to check (default: the bundled rules)."),
+        typer.Argument(
+            metavar="DIR", help="The rule files to check (default: the bundled rules)."
+        ),
     ] = None,
     fixtures: FixturesDir = None,
 ) -> None:
@@ -93,9 +95,12 @@ def rules_check(
 @rules_app.command("new")
 @expected_errors
 def rules_new(
-    name: Annotated[str, typer.Argument(help="The outlet's id: lower case, e.g. kabarcontoh.")],
+    name: Annotated[
+        str, typer.Argument(metavar="NAME", help="The outlet's id: lower case, e.g. kabarcontoh.")
+    ],
     domain: Annotated[
-        list[str], typer.Option("--domain", help="A domain of the outlet (repeatable).")
+        list[str],
+        typer.Option("--domain", help="A domain of the outlet (repeatable).", metavar="DOMAIN"),
     ],
     sample: Annotated[
         Path | None,
@@ -103,11 +108,12 @@ def rules_new(
             "--from",
             help="A saved page of the outlet: proposes rules from what the generic rules "
             "remove in it, marked REVIEW, and becomes the first fixture.",
+            metavar="FILE",
         ),
     ] = None,
-    rules_dir: Annotated[Path, typer.Option("--dir", help="Where to write the rule file.")] = Path(
-        "rules"
-    ),
+    rules_dir: Annotated[
+        Path, typer.Option("--dir", help="Where to write the rule file.", metavar="DIR")
+    ] = Path("rules"),
     fixtures: FixturesDir = None,
 ) -> None:
     """Write a commented rule file for a new outlet, and a fixture to test it with."""
@@ -132,7 +138,9 @@ def rules_new(
 @rules_app.command("test")
 @expected_errors
 def rules_test(
-    name: Annotated[str | None, typer.Argument(help="One outlet (default: every outlet).")] = None,
+    name: Annotated[
+        str | None, typer.Argument(metavar="NAME", help="One outlet (default: every outlet).")
+    ] = None,
     rules: RulesDirs = None,
     fixtures: FixturesDir = None,
     update: Annotated[
@@ -168,10 +176,13 @@ def rules_test(
 @expected_errors
 def rules_learn(
     inputs: Annotated[
-        list[str], typer.Argument(metavar="CORPUS...", help="Files or directories to learn from.")
+        list[str], typer.Argument(metavar="CORPUS", help="Files or directories to learn from.")
     ],
     site: Annotated[
-        str, typer.Option("--site", help="The site to propose rules for, e.g. kabarcontoh.id.")
+        str,
+        typer.Option(
+            "--site", help="The site to propose rules for, e.g. kabarcontoh.id.", metavar="SITE"
+        ),
     ],
     rules_dir: Annotated[
         Path, typer.Option("--dir", metavar="DIR", help="Where to write the proposed rule file.")

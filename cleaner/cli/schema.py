@@ -28,7 +28,9 @@ _SCHEMAS: dict[SchemaName, type[Article] | type[Reject] | type[RuleFile]] = {
 
 @app.command()
 def schema(
-    name: Annotated[SchemaName, typer.Argument(help="Which schema.")] = SchemaName.article,
+    name: Annotated[
+        SchemaName, typer.Argument(metavar="NAME", help="Which schema.")
+    ] = SchemaName.article,
 ) -> None:
     """Print the JSON Schema of the article record (or of rejects, or of rule files)."""
     typer.echo(json.dumps(_SCHEMAS[name].model_json_schema(), indent=2, ensure_ascii=False))

@@ -310,3 +310,26 @@ def test_an_empty_input_directory_is_one_line_and_exit_2(tmp_path: Path) -> None
     assert result.stderr.startswith(f"cleaner: error: no input to clean: {tmp_path} holds no file")
     assert len(result.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "out.jsonl").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["clean", "--bogus"], "cleaner: error: No such option: --bogus (see cleaner clean -h)"),
+        (["rules", "new"], "cleaner: error: Missing argument 'NAME'. (see cleaner rules new -h)"),
+        (["nosuch"], "cleaner: error: No such command 'nosuch'. (see cleaner -h)"),
+    ],
+)
+def test_usage_errors_are_one_line_and_exit_2(args: list[str], said: str) -> None:
+    code = "import sys; sys.argv[0] = 'cleaner'; from cleaner.__main__ import main; main()"
+    result = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    assert result.stderr == f"{said}\n"
+
+
+def test_help_shows_plain_metavars() -> None:
+    said = runner.invoke(app, ["clean", "-h"]).stdout
+    assert "-o, --output FILE" in said and "--workers N" in said and "--rules DIR" in said
+    assert "<int range>" not in said and "<path>" not in said and "<list[Path]>" not in said

@@ -68,9 +68,7 @@ def rules_list(
 def rules_check(
     directory: Annotated[
         Path | None,
-        typer.Argument(
-            metavar="DIR", help="The rule files to check (default: the bundled rules)."
-        ),
+        typer.Argument(metavar="DIR", help="The rule files to check (default: the bundled rules)."),
     ] = None,
     fixtures: FixturesDir = None,
 ) -> None:
@@ -111,9 +109,15 @@ def rules_new(
             metavar="FILE",
         ),
     ] = None,
-    rules_dir: Annotated[
-        Path, typer.Option("--dir", help="Where to write the rule file.", metavar="DIR")
-    ] = Path("rules"),
+    rules_dir_arg: Annotated[
+        Path | None,
+        typer.Option(
+            "--dir",
+            help="Where to write the rule file (default: rules/ here; cleaner's own bundled "
+            "rules only when named with --dir).",
+            metavar="DIR",
+        ),
+    ] = None,
     fixtures: FixturesDir = None,
 ) -> None:
     """Write a commented rule file for a new outlet, and a fixture to test it with."""
@@ -123,6 +127,12 @@ def rules_new(
 
     if sample is not None and not sample.is_file():
         raise CleanerError(f"no such file: {sample}")
+    rules_dir = rules_dir_arg or Path("rules")
+    if rules_dir_arg is None and rules_dir.resolve() == bundled_rules_dir().resolve():
+        raise CleanerError(
+            "rules/ here is cleaner's bundled rules directory: --dir rules adds the outlet "
+            "to it, --dir DIR writes your own"
+        )
     written = scaffold(name, domain, rules_dir, fixtures or fixtures_dir_for(rules_dir), sample)
     for path in written:
         typer.echo(f"wrote {shown_path(path)}")

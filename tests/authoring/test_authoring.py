@@ -347,3 +347,18 @@ def test_new_keeps_the_colonless_credit_form_for_a_line_without_a_colon(tmp_path
         "  - id: credit  # REVIEW: the sample's line 'Oleh Budi Santoso'\n"
         "    pattern: 'Oleh\\s*:?\\s+(?P<authors>[^|]{3,80})$'\n"
     ) in text
+
+
+def test_new_writes_into_the_bundled_rules_only_when_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(bundled_rules_dir().parent)  # a checkout: ./rules is the bundled rules
+    refused = runner.invoke(app, ["rules", "new", "zzcontoh", "--domain", "zzcontoh.id"])
+    assert refused.exit_code == 2
+    assert "bundled rules directory: --dir rules adds the outlet" in refused.stderr
+    assert not (bundled_rules_dir() / "zzcontoh.yaml").exists()
+    monkeypatch.chdir(tmp_path)  # a user's project: ./rules is theirs
+    made = runner.invoke(app, ["rules", "new", "zzcontoh", "--domain", "zzcontoh.id"])
+    assert made.exit_code == 0, made.stderr
+    assert (tmp_path / "rules" / "zzcontoh.yaml").is_file()
+    assert (tmp_path / "fixtures" / "zzcontoh" / "example.txt").is_file()

@@ -46,7 +46,9 @@ class RawDocument:
     """Where it came from: a path, ``path:LINE`` for a JSONL line or WARC record, ``<stdin>``."""
     data: bytes | str
     url: str | None = None
-    kind: Literal["text", "html"] = "text"
+    kind: Literal["auto", "text", "html"] = "auto"
+    """``auto``: HTML when the data starts as a page does (:func:`~cleaner.io.formats.sniff`),
+    else text; the readers always say which."""
     meta: dict[str, Any] = field(default_factory=dict)
 
 

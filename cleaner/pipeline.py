@@ -34,6 +34,7 @@ from typing import Any
 
 from cleaner.config import CleanerConfig
 from cleaner.errors import CleanerError
+from cleaner.io.formats import sniff
 from cleaner.io.sources import read_units
 from cleaner.models import Article, RawDocument, Reject, Skip
 from cleaner.rules.apply import clean_lines
@@ -129,7 +130,8 @@ class Cleaner:
             return self._reject(doc, "internal_error", f"{type(exc).__name__}: {exc}")
 
     def clean_text(self, text: str, *, source: str = "<text>", url: str | None = None) -> Result:
-        """Clean a text already in memory (a notebook, another pipeline)."""
+        """Clean a text already in memory (a notebook, another pipeline). A text that is
+        an HTML page is extracted as one, as ``cleaner clean`` does with a page."""
         return self.clean(RawDocument(source=source, data=text, url=url))
 
     def clean_html(
@@ -160,6 +162,7 @@ class Cleaner:
 
     def prepare(self, doc: RawDocument) -> Prepared | Reject:
         """Stages 1 to 3: decode, extract (HTML), normalize, detect."""
+        doc = resolved(doc)
         data = doc.data
         if not data.strip():
             return self._reject(doc, "empty_input", "the input is empty")
@@ -193,6 +196,7 @@ class Cleaner:
         """What the learning pass counts of a document: its site and its lines as the
         rules will see them (``None``: a reject, or an HTML page when those are not
         learned from)."""
+        doc = resolved(doc)
         if doc.kind == "html" and not self.config.learn.html:
             return None
         prepared = self.prepare(doc)
@@ -262,6 +266,7 @@ class Cleaner:
     def trace(self, doc: RawDocument) -> Trace:
         """Every stage's outcome for one document (``cleaner explain`` shows it), ending
         in the same result as :meth:`clean`."""
+        doc = resolved(doc)
         prepared = self.prepare(doc)
         if isinstance(prepared, Reject):
             return Trace(doc, None, None, prepared)
@@ -412,8 +417,18 @@ def _default_cleaner() -> Cleaner:
     return _default
 
 
+def resolved(doc: RawDocument) -> RawDocument:
+    """``doc`` with its kind told: an ``auto`` document is HTML when it starts as a page
+    does (the test the readers use on content with no suffix), else text."""
+    if doc.kind != "auto":
+        return doc
+    head = doc.data[:4096] if isinstance(doc.data, bytes) else doc.data[:4096].encode()
+    return replace(doc, kind="html" if sniff(head) == "html" else "text")
+
+
 def clean_text(text: str, *, source: str = "<text>", url: str | None = None) -> Result:
-    """Clean one text with the bundled rules and default settings."""
+    """Clean one text with the bundled rules and default settings (an HTML page in it is
+    extracted as one)."""
     return _default_cleaner().clean_text(text, source=source, url=url)
 
 

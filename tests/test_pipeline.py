@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 from pathlib import Path
 
 import pytest
@@ -422,3 +423,27 @@ def test_a_photo_pages_captions_are_its_text(cleaner: Cleaner) -> None:
     assert result.text == "\n".join(captions)
     assert result.image_caption == captions[0]
     assert "a photo page: the captions are the text" in result.cleaning.warnings
+
+
+def test_clean_text_and_a_raw_document_of_html_are_extracted_as_the_cli_does(
+    tmp_path: Path,
+) -> None:
+    from typer.testing import CliRunner
+
+    from cleaner.cli.app import app
+
+    page = next(iter(sorted(FIXTURES.rglob("*.html"))))
+    html = page.read_text(encoding="utf-8", errors="replace")
+    out = tmp_path / "out.jsonl"
+    ran = CliRunner().invoke(app, ["clean", str(page), "-o", str(out), "-q", "--no-learn"])
+    assert ran.exit_code == 0, ran.stderr
+    expected = json.loads(out.read_text(encoding="utf-8"))["text"]
+    from_text = clean_text(html)
+    from_bytes = Cleaner().clean(RawDocument(source="x", data=page.read_bytes()))
+    assert isinstance(from_text, Article) and isinstance(from_bytes, Article)
+    assert from_text.cleaning.input_kind == "html" == from_bytes.cleaning.input_kind
+    assert from_bytes.text == expected
+    assert "<" not in from_text.text
+    plain = clean_text("Jakarta - Warga kota <b> menanam pohon di taman pada Minggu pagi.")
+    assert isinstance(plain, Article | Reject)
+    assert not isinstance(plain, Article) or plain.cleaning.input_kind == "text"

@@ -233,7 +233,7 @@ def test_whole_file_over_the_bound_is_too_large(tmp_path: Path) -> None:
     got = units(path, ok, config=ReadConfig(max_unit_bytes=100))
     assert isinstance(got[0], Reject)
     assert (got[0].source, got[0].reason) == (path.as_posix(), "too_large")
-    assert got[1] == RawDocument(source=ok.as_posix(), data=b"y" * 100)
+    assert got[1] == RawDocument(source=ok.as_posix(), data=b"y" * 100, kind="text")
 
 
 # --- read_units: JSON Lines -----------------------------------------------------------------
@@ -409,10 +409,10 @@ def test_jsonl_line_over_the_bound_is_too_large_and_the_next_line_is_read(tmp_pa
     )
     got = units(path, config=ReadConfig(max_unit_bytes=1000))
     src = path.as_posix()
-    assert got[0] == RawDocument(source=f"{src}:1", data="pendek")
+    assert got[0] == RawDocument(source=f"{src}:1", data="pendek", kind="text")
     assert isinstance(got[1], Reject)
     assert (got[1].source, got[1].reason) == (f"{src}:2", "too_large")
-    assert got[2] == RawDocument(source=f"{src}:3", data="sesudahnya")
+    assert got[2] == RawDocument(source=f"{src}:3", data="sesudahnya", kind="text")
     assert len(got) == 3
 
 
@@ -628,7 +628,7 @@ def test_unreadable_file_is_one_reject_and_reading_goes_on(
     assert got[0] == Reject(
         source=locked.as_posix(), reason="unreadable", detail="Permission denied"
     )
-    assert got[1] == RawDocument(source=fine.as_posix(), data=ARTICLE.encode())
+    assert got[1] == RawDocument(source=fine.as_posix(), data=ARTICLE.encode(), kind="text")
 
 
 def test_a_jsonl_records_domain_field_is_read_and_passed_on() -> None:

@@ -26,7 +26,7 @@ from cleaner.engines.run import Progress as RunProgress
 from cleaner.engines.stats import RunStats
 from cleaner.errors import CleanerError, Terminated
 from cleaner.io.formats import STDIN
-from cleaner.io.sinks import write_atomically
+from cleaner.io.sinks import check_output_name, write_atomically
 from cleaner.io.sources import check_inputs
 from cleaner.models import Reject
 from cleaner.rules.load import load_rulebook
@@ -255,6 +255,10 @@ def clean(
         raise CleanerError(f"no such file: {learned}")
     output = Path(output_arg) if output_arg not in (None, "-") else None
     sharded = output is not None and (output_arg.endswith("/") or output.is_dir())  # type: ignore[union-attr]
+    if output is not None and not sharded and (output.is_file() or not output.exists()):
+        check_output_name(output)
+    if rejects is not None and (rejects.is_file() or not rejects.exists()):
+        check_output_name(rejects, "--rejects")
     if engine == "dask" and not sharded:
         raise CleanerError("--engine dask writes part files: give -o a directory (-o out/)")
     if resume and not sharded:

@@ -13,7 +13,7 @@ from cleaner.engines.local import default_workers
 from cleaner.engines.run import Engine
 from cleaner.errors import CleanerError
 from cleaner.io.articles import corpus_files
-from cleaner.io.sinks import rejects_path_for
+from cleaner.io.sinks import check_output_name, rejects_path_for
 
 
 @app.command()
@@ -69,6 +69,8 @@ def dedup(
     if scheduler and engine != "dask":
         raise CleanerError("--scheduler goes with --engine dask")
     output = Path(output_arg) if output_arg not in (None, "-") else None
+    if output is not None and (output.is_file() or not output.exists()):
+        check_output_name(output)
     stats = run_dedup(
         source,
         output,

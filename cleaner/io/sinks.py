@@ -184,3 +184,22 @@ def write_atomically(path: Path, data: bytes) -> None:
     finally:
         if tmp is not None:
             tmp.unlink(missing_ok=True)
+
+
+OUTPUT_SUFFIXES = (".jsonl", ".ndjson", ".json")
+"""What an output file may be called (before ``.gz``/``.zst``): JSON Lines, or a name
+with no suffix. Anything else (``out.parquet``, ``out.csv``) would get JSON Lines under a
+name that says otherwise."""
+
+
+def check_output_name(path: Path, option: str = "-o") -> None:
+    """Refuse, in one line, an output file whose suffix names another format."""
+    name = path.name
+    for compression in (".gz", ".zst"):
+        name = name.removesuffix(compression)
+    suffix = Path(name).suffix
+    if suffix and suffix not in OUTPUT_SUFFIXES:
+        raise OutputError(
+            f"{option} {path}: cleaner writes JSON Lines, not {suffix}; name it .jsonl "
+            "(.jsonl.gz or .jsonl.zst to compress)"
+        )

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 import zstandard
 
-from cleaner.io.sinks import JsonlWriter, rejects_path_for
+from cleaner.errors import OutputError
+from cleaner.io.sinks import JsonlWriter, check_output_name, rejects_path_for
 from cleaner.models import Reject
 
 
@@ -235,3 +236,14 @@ def test_aborted_compressed_output_leaves_nothing(tmp_path: Path) -> None:
 )
 def test_rejects_path_keeps_the_compression_suffix(output: str, rejects: str) -> None:
     assert rejects_path_for(Path(output)) == Path(rejects)
+
+
+@pytest.mark.parametrize("name", ["out.jsonl", "out.jsonl.gz", "o.ndjson.zst", "o.json", "out"])
+def test_json_lines_names_are_fine(name: str) -> None:
+    check_output_name(Path(name))
+
+
+@pytest.mark.parametrize("name", ["out.parquet", "out.csv.gz", "out.txt"])
+def test_a_name_that_says_another_format_is_refused(name: str) -> None:
+    with pytest.raises(OutputError, match=r"cleaner writes JSON Lines, not \.\w+; name it \.jsonl"):
+        check_output_name(Path(name))

@@ -158,6 +158,10 @@ class QualityConfig(BaseModel):
     max_top_ngram_share: tuple[tuple[int, float], ...] = ((2, 0.088), (3, 0.104), (4, 0.12))
     """``(n, share)``: the most frequent word n-gram may cover at most this share."""
     min_punctuated_line_share: float = 0.25
+    punctuation_min_lines: int = Field(3, ge=1)
+    """``min_punctuated_line_share`` judges texts of at least this many lines: a text
+    collapsed into one or two lines (what many crawlers leave) is whole paragraphs per
+    line, and whether its last line ends in a full stop says nothing of its quality."""
     max_newline_ratio: float = 0.222
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 
 from cleaner.cli.app import app, dedup_line, err, expected_errors
 from cleaner.config import (
@@ -203,6 +204,16 @@ def clean(
             "not Indonesian) to the rejects as low_quality, naming the signal.",
         ),
     ] = False,
+    thresholds: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--threshold",
+            metavar="NAME=VALUE",
+            help="Change one --quality threshold, e.g. --threshold min_words=30 or "
+            "--threshold languages=id,ms (repeatable; the names are QualityConfig's fields, "
+            "docs/usage.md lists them).",
+        ),
+    ] = None,
     learn: Annotated[
         bool,
         typer.Option(
@@ -237,6 +248,8 @@ def clean(
             raise CleanerError("no input given (name files or directories, or - for stdin)")
         inputs = [STDIN]
     check_inputs(inputs, ReadConfig(format=input_format))
+    if thresholds and not quality:
+        raise CleanerError("--threshold changes --quality's thresholds: add --quality")
     if quality and not signals:
         raise CleanerError("--quality filters on the signals: it cannot go with --no-signals")
     workers = workers or default_workers()
@@ -246,7 +259,7 @@ def clean(
         outlet=outlet,
         read=ReadConfig(format=input_format, max_unit_bytes=max_bytes),
         signals=signals,
-        quality=QualityConfig(enabled=quality),
+        quality=quality_config(quality, thresholds or []),
         learn=LearnConfig(enabled=learn, site_key=site_key),
         learned=learned,
         time_limit=time_limit,
@@ -320,6 +333,33 @@ def clean(
         write_atomically(stats_file, said.encode())
     if fail_on_reject and stats.rejected:
         raise typer.Exit(1)
+
+
+def quality_config(enabled: bool, thresholds: list[str]) -> QualityConfig:
+    """The ``--quality`` settings with ``--threshold NAME=VALUE`` changes; a bad name or
+    value is a one-line error naming it."""
+    changes: dict[str, Any] = {}
+    names = sorted(n for n in QualityConfig.model_fields if n != "enabled")
+    for item in thresholds:
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        if not sep or name not in names:
+            raise CleanerError(
+                f"--threshold {item}: give NAME=VALUE, NAME one of {', '.join(names)}"
+            )
+        if name in ("languages", "stopwords"):
+            changes[name] = tuple(v.strip() for v in value.split(",") if v.strip())
+        elif name == "max_top_ngram_share":  # 2:0.088,3:0.104
+            pairs = [pair.split(":", 1) for pair in value.split(",") if pair.strip()]
+            changes[name] = tuple((n, share) for n, share in pairs)
+        else:
+            changes[name] = value.strip()
+    try:
+        return QualityConfig(enabled=enabled, **changes)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise CleanerError(f"--threshold {where}: {first['msg']}") from None
 
 
 def _progress(quiet: bool, unit: str) -> Any:

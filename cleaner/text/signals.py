@@ -164,7 +164,9 @@ def judge(
             signals.punctuated_line_share,
             config.min_punctuated_line_share,
             low=True,
-        ),
+        )
+        if sum(1 for line in text.split("\n") if line.strip()) >= config.punctuation_min_lines
+        else None,
         fails("newline_ratio", signals.newline_ratio, config.max_newline_ratio, low=False),
     ]
     return next((verdict for verdict in checks if verdict is not None), None)

@@ -333,3 +333,27 @@ def test_help_shows_plain_metavars() -> None:
     said = runner.invoke(app, ["clean", "-h"]).stdout
     assert "-o, --output FILE" in said and "--workers N" in said and "--rules DIR" in said
     assert "<int range>" not in said and "<path>" not in said and "<list[Path]>" not in said
+
+
+def test_thresholds_are_set_from_the_command_line(tmp_path: Path) -> None:
+    source = tmp_path / "in.txt"
+    source.write_text(
+        "Jakarta - Warga kota menanam seratus pohon di taman pada Minggu pagi bersama "
+        "anak-anak sekolah dan para guru mereka.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.jsonl"
+    strict = runner.invoke(app, ["clean", str(source), "-o", str(out), "--quality", "-q"])
+    assert strict.exit_code == 0 and out.read_text(encoding="utf-8") == ""  # under 50 words
+    lenient = ["--quality", "--threshold", "min_words=10", "--threshold", "languages=id,ms"]
+    kept = runner.invoke(app, ["clean", str(source), "-o", str(out), "-q", *lenient])
+    assert kept.exit_code == 0, kept.stderr
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 1
+    for bad, said in [
+        (["--quality", "--threshold", "min_wordz=3"], "give NAME=VALUE, NAME one of"),
+        (["--quality", "--threshold", "min_words=x"], "--threshold min_words: Input should"),
+        (["--threshold", "min_words=3"], "add --quality"),
+    ]:
+        result = runner.invoke(app, ["clean", str(source), "-o", str(out), *bad])
+        assert result.exit_code == 2 and said in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1

@@ -160,3 +160,13 @@ def test_the_fast_ngram_count_agrees_with_the_plain_one(words: list[str]) -> Non
 def test_the_quality_filter_cannot_run_without_the_signals() -> None:
     with pytest.raises(ValidationError, match="needs the signals"):
         CleanerConfig(signals=False, quality=QualityConfig(enabled=True))
+
+
+def test_a_text_collapsed_into_one_line_is_not_judged_on_its_line_ends() -> None:
+    collapsed = " ".join(PROSE.split("\n")) + " Editor: Rina Wulandari"  # no full stop at the end
+    assert measure(collapsed).punctuated_line_share == 0.0
+    assert _judged(collapsed) is None
+    many_lines = "\n".join(f"{line.rstrip('.')} dan seterusnya" for line in PROSE.split("\n"))
+    assert _judged(many_lines) == "punctuated_line_share"  # three lines or more: judged
+    strict = QualityConfig(punctuation_min_lines=1)
+    assert _judged(collapsed, strict) == "punctuated_line_share"

@@ -20,6 +20,7 @@ from cleaner.models import Article
 from cleaner.pipeline import Trace
 from cleaner.rules.compile import Origin, Rulebook
 from cleaner.text.html import Extraction
+from cleaner.text.page import PageMeta
 
 _SHOWN = 110
 """Characters of a line shown in text mode (JSON has every character)."""
@@ -80,6 +81,10 @@ class Explanation:
                 name: {"value": f.value, "line": f.line, **(_rule(f.rule, self.origins) or {})}
                 for name, f in cleaned.fields.items()
             }
+        if prepared is not None and prepared.page is not None:
+            out.setdefault("fields", {})
+            for name, value in _page_fields(prepared.page).items():
+                out["fields"].setdefault(name, {"value": value, "source": "page markup"})
         out["result"] = trace.result.model_dump(mode="json")
         return out
 
@@ -226,3 +231,17 @@ def _clip(text: str, width: int = _SHOWN) -> str:
 def explain(trace: Trace, rulebook: Rulebook) -> Explanation:
     """The explanation of one traced document."""
     return Explanation(trace, rulebook.origins)
+
+
+def _page_fields(page: PageMeta) -> dict[str, Any]:
+    """What an HTML page's markup declares (meta tags, JSON-LD), by record field; the
+    rules' own captures take precedence in ``explain --json``'s ``fields``."""
+    found: dict[str, Any] = {
+        "title": page.title,
+        "published_at": page.published_at,
+        "site_name": page.site_name,
+        "authors": list(page.authors),
+        "category": page.categories[0] if page.categories else None,
+        "tags": list(page.tags),
+    }
+    return {name: value for name, value in found.items() if value}

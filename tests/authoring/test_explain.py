@@ -138,3 +138,30 @@ def test_forced_outlet_and_errors(example: tuple[Path, Path]) -> None:
     bad = runner.invoke(app, ["explain", str(page), "--outlet", "nope"])
     assert bad.exit_code == 2
     assert bad.stderr.startswith("cleaner: error: unknown outlet 'nope'")
+
+
+def test_json_fields_of_an_html_page_include_what_its_markup_declares(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><head><title>Warga Menanam Pohon di Taman Kota</title>"
+        '<meta property="og:title" content="Warga Menanam Pohon di Taman Kota">'
+        '<meta property="article:published_time" content="2026-03-01T08:00:00+07:00">'
+        '<meta name="author" content="Rina Wulandari">'
+        "</head><body><article><h1>Warga Menanam Pohon di Taman Kota</h1>"
+        + "".join(
+            f"<p>Paragraf {n}: warga kota menanam pohon di taman bersama anak-anak sekolah "
+            "dan para guru mereka pada Minggu pagi, kata ketua panitia kepada wartawan.</p>"
+            for n in range(6)
+        )
+        + "</article></body></html>",
+        encoding="utf-8",
+    )
+    result = runner.invoke(app, ["explain", str(page), "--json"])
+    assert result.exit_code == 0, result.stderr
+    fields = json.loads(result.stdout)["fields"]
+    assert fields["title"] == {
+        "value": "Warga Menanam Pohon di Taman Kota",
+        "source": "page markup",
+    }
+    assert fields["published_at"]["value"].startswith("2026-03-01")
+    assert fields["authors"] == {"value": ["Rina Wulandari"], "source": "page markup"}

@@ -58,7 +58,7 @@ clean:  ## remove out/ and caches (keeps .venv)
 eval: install  ## fixtures, ../shared/realpages and ../shared/corpora against quality/baseline.yaml (cleaner, trafilatura, jusText; under a minute); writes docs/quality.md
 	$(BIN)/python -m tools.evaluate --realpages $(REALPAGES) --corpora $(CORPORA) --baseline quality/baseline.yaml --write docs/quality.md
 
-bench: install  ## speed against ftfy and trafilatura alone, every core, peak memory (a few minutes); writes docs/benchmarks.md
+bench: install  ## speed against ftfy and trafilatura alone, every core, peak memory (a few minutes; python -m tools.bench --full for the long run); writes docs/benchmarks.md
 	$(BIN)/python -m tools.bench --write docs/benchmarks.md
 
 interrupt: install  ## Ctrl-C and SIGTERM 200 times on a real two-worker run (../shared/corpora; about 15 minutes)

@@ -667,7 +667,7 @@ CorpusSystem = Callable[[CorpusDoc], str]
 
 def _corpus_unit(doc: CorpusDoc) -> RawDocument:
     meta = {"id": doc.id} if doc.id is not None else {}
-    return RawDocument(source=doc.source, data=doc.text, url=doc.url, meta=meta)
+    return RawDocument(source=doc.source, data=doc.text, url=doc.url, kind="text", meta=meta)
 
 
 def _corpus_cleaner(

@@ -532,7 +532,7 @@ def main(argv: list[str] | None = None) -> int:
         page_outlets = source_outlets(FIXTURES, ".html", len(corpus.pages))
         fast_pages = sum(1 for outlet in page_outlets if outlet in fast_outlets)
         text_docs = [
-            RawDocument(source="bench", data=t, meta={"id": str(i)})
+            RawDocument(source="bench", data=t, kind="text", meta={"id": str(i)})
             for i, t in enumerate(text_chunks[0].docs[:1000])
         ]
         print("stages of the text path…")

@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import glob
 import json
 import os
 from collections.abc import Iterable, Sequence
@@ -189,12 +190,8 @@ def remove_stale_temps(outputs: Iterable[Path]) -> int:
     for output in outputs:
         if not output.parent.is_dir():
             continue
-        for stale in output.parent.glob(f".{_glob_escape(output.name)}.*.tmp"):
+        for stale in output.parent.glob(f".{glob.escape(output.name)}.*.tmp"):
             with contextlib.suppress(FileNotFoundError):
                 stale.unlink()
                 removed += 1
     return removed
-
-
-def _glob_escape(name: str) -> str:
-    return "".join(f"[{c}]" if c in "*?[" else c for c in name)

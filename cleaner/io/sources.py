@@ -112,14 +112,10 @@ def check_inputs(inputs: Iterable[str], config: ReadConfig | None = None) -> Non
 
 def _holds_input(directory: Path, forced: bool) -> bool:
     """Whether a walk of ``directory`` would find a file to read (stops at the first)."""
-    for _root, dirs, files in os.walk(directory):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        if RUN_MANIFEST in files:  # an earlier run's output: not read
-            dirs[:] = []
-            continue
-        if any(not f.startswith(".") and (forced or format_for_name(f)) for f in files):
-            return True
-    return False
+    return any(
+        isinstance(found, Path) and (forced or format_for_name(found.name) is not None)
+        for found in _walk(directory, set())
+    )
 
 
 def read_stream(

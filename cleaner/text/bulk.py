@@ -123,13 +123,8 @@ def revise(paragraphs: list[Any], max_heading_distance: int = 200) -> None:
         paragraph.class_type = paragraph.cf_class
         if not (paragraph.heading and paragraph.class_type == "short"):
             continue
-        j, distance = i + 1, 0
-        while j < n and distance <= max_heading_distance:
-            if paragraphs[j].class_type == "good":
-                paragraph.class_type = "neargood"
-                break
-            distance += len(paragraphs[j].text)
-            j += 1
+        if _good_ahead(paragraphs, i, max_heading_distance):
+            paragraph.class_type = "neargood"
 
     # Short ones: every class is read before any changes.
     classes = [p.class_type for p in paragraphs]
@@ -163,13 +158,20 @@ def revise(paragraphs: list[Any], max_heading_distance: int = 200) -> None:
             paragraph.heading and paragraph.class_type == "bad" and paragraph.cf_class != "bad"
         ):
             continue
-        j, distance = i + 1, 0
-        while j < n and distance <= max_heading_distance:
-            if paragraphs[j].class_type == "good":
-                paragraph.class_type = "good"
-                break
-            distance += len(paragraphs[j].text)
-            j += 1
+        if _good_ahead(paragraphs, i, max_heading_distance):
+            paragraph.class_type = "good"
+
+
+def _good_ahead(paragraphs: Sequence[Any], i: int, max_distance: int) -> bool:
+    """Whether a good paragraph follows paragraph ``i`` within ``max_distance``
+    characters (jusText's walk from a heading, as is)."""
+    j, distance = i + 1, 0
+    while j < len(paragraphs) and distance <= max_distance:
+        if paragraphs[j].class_type == "good":
+            return True
+        distance += len(paragraphs[j].text)
+        j += 1
+    return False
 
 
 _FIRM = frozenset({"good", "bad"})

@@ -49,7 +49,7 @@ lock:  ## re-pin every dependency after a change to pyproject.toml
 	rm -rf .lock-venv
 	$(PYTHON) -m venv .lock-venv
 	.lock-venv/bin/python -m pip install -q '.[dev,dask]'
-	.lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^cleaner[ =@]' > constraints.txt
+	.lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^indonews-cleaner[ =@]' > constraints.txt
 	rm -rf .lock-venv
 
 clean:  ## remove out/ and caches (keeps .venv)

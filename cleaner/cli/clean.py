@@ -373,17 +373,19 @@ def _progress(quiet: bool, unit: str) -> Any:
         Progress,
         TextColumn,
         TimeElapsedColumn,
+        TimeRemainingColumn,
     )
 
     columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()]
     if unit == "docs":
-        columns = [
-            TextColumn("{task.completed:,.0f} docs"),
-            TextColumn("{task.fields[mb]:,.1f} MB"),
-            TextColumn("{task.fields[rate]:,.0f} docs/s"),
+        columns += [
+            TextColumn("docs"),
+            TextColumn("{task.fields[rate]:,.0f}/s"),
             TextColumn("{task.fields[rejects]:,} rejects"),
         ]
-    return Progress(*columns, TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+    # The remaining time is an estimate from the rate so far; unknown without a total.
+    columns += [TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn()]
+    return Progress(*columns, console=Console(stderr=True), transient=True)
 
 
 def _clean_stream(
@@ -403,11 +405,16 @@ def _clean_stream(
     with _progress(quiet, "docs") as bar:
         on_progress = None
         if bar is not None:
-            task = bar.add_task("", total=None, mb=0.0, rate=0.0, rejects=0)
+            task = bar.add_task("cleaning", total=None, rate=0.0, rejects=0)
 
             def on_progress(p: RunProgress) -> None:
                 rate = p.units / max(p.elapsed, 1e-9)
-                bar.update(task, completed=p.units, mb=p.bytes / 1e6, rate=rate, rejects=p.rejects)
+                if p.stage == "learning":  # the first reading: counts the units too
+                    bar.update(task, description="learning", completed=p.units, rate=rate)
+                    return
+                if bar.tasks[0].description == "learning":  # the second reading starts
+                    bar.reset(task, description="cleaning", total=p.total)
+                bar.update(task, total=p.total, completed=p.units, rate=rate, rejects=p.rejects)
 
         return clean_to_stream(
             inputs,

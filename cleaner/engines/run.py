@@ -36,11 +36,11 @@ from cleaner.engines.shards import (
 )
 from cleaner.engines.stats import RunStats
 from cleaner.errors import CleanerError, OutputError
-from cleaner.io.formats import STDIN
+from cleaner.io.formats import ONE_DOCUMENT_FORMATS, STDIN
 from cleaner.io.outputs import OutputLock, check_outputs, lock_path_for, remove_stale_temps
 from cleaner.io.readers import Unit
 from cleaner.io.sinks import JsonlWriter, learned_path_for, rejects_path_for, write_atomically
-from cleaner.io.sources import RUN_MANIFEST, read_units
+from cleaner.io.sources import RUN_MANIFEST, InputFile, expand_inputs, read_units
 from cleaner.models import Reject, Skip
 from cleaner.rules.repeats import SiteRepeats
 
@@ -49,12 +49,32 @@ Engine = Literal["local", "dask"]
 
 @dataclass(frozen=True, slots=True)
 class Progress:
-    """Where a stream run is: units done, input bytes read, rejects, seconds so far."""
+    """Where a stream run is: units done, input bytes read, rejects, seconds so far, and
+    how many units there are in all when that is known (for a bar and an ETA)."""
 
     units: int
     bytes: int
     rejects: int
     elapsed: float
+    total: int | None = None
+    """The units the run will clean: counted by the learning pass, or the number of
+    one-document files when every input is one; ``None`` when unknown (a JSONL or WARC
+    input read without learning)."""
+    stage: Literal["learning", "cleaning"] = "cleaning"
+
+
+def units_known(inputs: Iterable[str], config: CleanerConfig) -> int | None:
+    """How many units ``inputs`` hold, when that is known without reading them: each file
+    of a one-document format (text, HTML) is one unit, each file passed over one skip.
+    ``None`` as soon as a file holds many (JSONL, WARC) or must be sniffed."""
+    if STDIN in inputs:
+        return None
+    count = 0
+    for item in expand_inputs(inputs, config.read):
+        if isinstance(item, InputFile) and item.format not in ONE_DOCUMENT_FORMATS:
+            return None
+        count += 1
+    return count
 
 
 def default_rejects_path(output: Path | None) -> Path | None:
@@ -66,17 +86,23 @@ def default_rejects_path(output: Path | None) -> Path | None:
 
 
 def learn_repeats(
-    units: Callable[[], Iterable[Unit]], config: CleanerConfig, workers: int = 1
+    units: Callable[[], Iterable[Unit]],
+    config: CleanerConfig,
+    workers: int = 1,
+    on_unit: Callable[[int], None] | None = None,
 ) -> SiteRepeats:
     """The learning pass: what each site repeats across the units (read once more for
-    cleaning), counted in input order whatever the number of ``workers``."""
+    cleaning), counted in input order whatever the number of ``workers``. ``on_unit``
+    hears the number of units read so far, after each one."""
     with (
         LocalEngine(config, LocalSettings(workers=workers)) as local,
         RepeatCounter(config.learn) as counter,
     ):
-        for found in local.learning(units()):
+        for n, found in enumerate(local.learning(units()), 1):
             if found is not None:
                 counter.add(*found)
+            if on_unit is not None:
+                on_unit(n)
         return counter.finish()
 
 
@@ -139,8 +165,20 @@ def clean_to_stream(
     with lock, tempfile.TemporaryDirectory(prefix=".cleaner-") as scratch:
         remove_stale_temps(path for _, path in named)
         table = None
+        total = None if learns else units_known(inputs, config)
         if learns:
-            table = learn_repeats(lambda: read_units(inputs, config.read), config, workers)
+            started = time.monotonic()
+
+            def counted(n: int) -> None:
+                nonlocal total
+                total = n
+                if on_progress is not None and n % progress_every == 0:
+                    on_progress(Progress(n, 0, 0, time.monotonic() - started, stage="learning"))
+
+            table = learn_repeats(
+                lambda: read_units(inputs, config.read), config, workers, on_unit=counted
+            )
+            total = total or 0
             if len(table):
                 learned = Path(scratch) / "learned.jsonl"
                 learned.write_bytes(table.to_bytes())
@@ -148,7 +186,7 @@ def clean_to_stream(
             if on_learned is not None:
                 on_learned(table, kept_table if len(table) else None)
         stats = _clean_to_stream(
-            inputs, config, output, rejects, workers, on_reject, on_progress, progress_every
+            inputs, config, output, rejects, workers, on_reject, on_progress, progress_every, total
         )
         if kept_table is not None and table is not None:  # with the output, not before it
             if len(table):
@@ -173,6 +211,7 @@ def _clean_to_stream(
     on_reject: Callable[[Reject], None] | None,
     on_progress: Callable[[Progress], None] | None,
     progress_every: int,
+    total: int | None,
 ) -> RunStats:
     stats = RunStats()
     with LocalEngine(config, LocalSettings(workers=workers)) as local:
@@ -191,7 +230,8 @@ def _clean_to_stream(
                         on_reject(reject_of(outcome.line))
                 read += outcome.size
                 if on_progress is not None and n % progress_every == 0:
-                    on_progress(Progress(n, read, stats.rejected, time.monotonic() - started))
+                    elapsed = time.monotonic() - started
+                    on_progress(Progress(n, read, stats.rejected, elapsed, total))
             articles.commit()
             if reject_writer is not None:
                 reject_writer.commit()

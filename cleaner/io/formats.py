@@ -35,6 +35,8 @@ FORMATS: dict[Format, FormatInfo] = {
 }
 assert tuple(FORMATS) == get_args(Format)
 
+ONE_DOCUMENT_FORMATS: frozenset[Format] = frozenset({"text", "html"})
+"""Formats whose file is one input unit (the others hold many)."""
 SUFFIXES: dict[str, Format] = {s: name for name, info in FORMATS.items() for s in info.suffixes}
 COMPRESSION_SUFFIXES = (".gz", ".zst")
 STDIN = "-"

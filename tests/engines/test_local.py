@@ -16,7 +16,10 @@ from typer.testing import CliRunner
 from cleaner import CleanerConfig
 from cleaner.cli.app import app
 from cleaner.cli.clean import _progress
+from cleaner.config import LearnConfig
 from cleaner.engines.local import LocalEngine, LocalSettings
+from cleaner.engines.run import Progress as RunProgress
+from cleaner.engines.run import clean_to_stream
 from cleaner.engines.shards import plan_shards
 from tests.conftest import FIXTURES, ROOT
 
@@ -241,3 +244,38 @@ def test_plan_shards_groups_files_in_order_and_keeps_big_files_alone(tmp_path: P
     ]
     assert [s.name for s in shards] == ["part-00000", "part-00001", "part-00002"]
     assert skipped == []
+
+
+def _progress_of(inputs: list[str], config: CleanerConfig, out: Path) -> list[RunProgress]:
+    seen: list[RunProgress] = []
+    clean_to_stream(inputs, config, out, on_progress=seen.append, progress_every=1)
+    return seen
+
+
+def test_progress_knows_the_total_from_the_learning_pass(tmp_path: Path) -> None:
+    corpus = tmp_path / "c.jsonl"
+    lines = [
+        json.dumps({"text": f"Jakarta - Warga kota nomor {n} menanam pohon."}) for n in range(7)
+    ]
+    corpus.write_text("\n".join([*lines[:3], "", *lines[3:]]) + "\n", encoding="utf-8")
+    seen = _progress_of([str(corpus)], CleanerConfig(), tmp_path / "o.jsonl")
+    learning = [p for p in seen if p.stage == "learning"]
+    cleaning = [p for p in seen if p.stage == "cleaning"]
+    assert [p.units for p in learning] == list(range(1, 9))  # 7 records and 1 blank-line skip
+    assert [p.units for p in cleaning] == list(range(1, 9))
+    assert {p.total for p in cleaning} == {8}
+
+
+def test_progress_total_without_learning(tmp_path: Path) -> None:
+    for n in range(3):
+        (tmp_path / f"{n}.txt").write_text(
+            f"Bandung - Berita nomor {n} hari ini.", encoding="utf-8"
+        )
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF")  # passed over: a skip, one unit too
+    no_learning = CleanerConfig(learn=LearnConfig(enabled=False))
+    seen = _progress_of([str(tmp_path)], no_learning, tmp_path / "out" / "o.jsonl")
+    assert [p.total for p in seen] == [4] * 4 and seen[-1].units == 4
+    jsonl = tmp_path / "j.jsonl"
+    jsonl.write_text(json.dumps({"text": "Teks berita pendek."}) + "\n", encoding="utf-8")
+    unknown = _progress_of([str(jsonl)], no_learning, tmp_path / "j-out.jsonl")
+    assert [p.total for p in unknown] == [None]

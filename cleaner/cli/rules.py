@@ -104,8 +104,10 @@ def rules_new(
         Path | None,
         typer.Option(
             "--from",
-            help="A saved page of the outlet: proposes rules from what the generic rules "
-            "remove in it, marked REVIEW, and becomes the first fixture.",
+            help="A saved page of the outlet: proposes rules for the furniture the rules "
+            "for every document leave in it (lead-in, byline, date line, related links, "
+            "copyright, share bars, promos), each a class of lines marked REVIEW with the "
+            "page's line as its example; the page becomes the first fixture.",
             metavar="FILE",
         ),
     ] = None,

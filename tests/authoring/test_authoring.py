@@ -66,7 +66,8 @@ def test_new_explain_edit_test_gives_a_passing_outlet(tmp_path: Path) -> None:
     rule_file = rules / "kabarcontoh.yaml"
     text = rule_file.read_text(encoding="utf-8")
     assert text.startswith(MODELINE)
-    assert "REVIEW: lexicon/copyright already removes it" in text
+    assert "lexicon/copyright (1 line)" in text  # named, not pinned: the lexicon has it
+    assert "Copyright" not in text
     assert "'^KABARCONTOH\\.ID\\s*(?:,|--|-|–|—)'" in text  # the lead-in, as a fingerprint
     RuleFile.model_validate(yaml.safe_load(text))  # a valid rule file as written
     assert (fixtures / "kabarcontoh" / "page.txt").read_text(encoding="utf-8") == PAGE
@@ -319,10 +320,12 @@ def test_new_proposes_a_credit_rule_that_takes_no_article_sentence(tmp_path: Pat
     assert new_outlet(rules, write(tmp_path / "page.txt", BYLINED)).exit_code == 0
     text = (rules / "kabarcontoh.yaml").read_text(encoding="utf-8")
     assert (
-        "  - id: credit  # REVIEW: the sample's line 'Penulis: Budi Santoso'\n"
-        "    within: 4\n"
-        "    pattern: 'Penulis\\s*:\\s*(?P<authors>[^|]{3,80})$'\n"
-    ) in text
+        "  - id: credit  # REVIEW: a byline, from the sample's line 'Penulis: Budi Santoso'\n"
+        in (text)
+    )
+    credit = next(r for r in yaml.safe_load(text)["fields"] if r["id"] == "credit")
+    assert credit["within"] == 4 and credit["examples"] == ["Penulis: Budi Santoso"]
+    assert credit["pattern"].startswith("(?i:Penulis)\\s*:\\s*(?P<authors>")
     RuleFile.model_validate(yaml.safe_load(text))
     cleaner = Cleaner(CleanerConfig(rules_dirs=(rules,), outlet="kabarcontoh"))
     sample = cleaner.clean_text(BYLINED)
@@ -343,10 +346,12 @@ def test_new_keeps_the_colonless_credit_form_for_a_line_without_a_colon(tmp_path
     sample = write(tmp_path / "page.txt", BYLINED.replace("Penulis: Budi", "Oleh Budi"))
     assert new_outlet(rules, sample).exit_code == 0
     text = (rules / "kabarcontoh.yaml").read_text(encoding="utf-8")
-    assert (
-        "  - id: credit  # REVIEW: the sample's line 'Oleh Budi Santoso'\n"
-        "    pattern: 'Oleh\\s*:?\\s+(?P<authors>[^|]{3,80})$'\n"
-    ) in text
+    credit = next(r for r in yaml.safe_load(text)["fields"] if r["id"] == "credit")
+    assert credit["within"] == 4  # without a colon: only at the top of the page
+    assert credit["pattern"].startswith("(?i:Oleh)\\s+(?P<authors>")
+    assert credit["counter_examples"] == ["Oleh karena itu, warga diminta tetap waspada."]
+    checked = runner.invoke(app, ["rules", "check", str(rules)])
+    assert checked.exit_code == 0, checked.stdout
 
 
 def test_new_writes_into_the_bundled_rules_only_when_named(

@@ -9,10 +9,17 @@ from __future__ import annotations
 import contextlib
 import os
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, get_args
 
 import ftfy
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from cleaner.io.formats import Format
 from cleaner.text.dates import parse_offset
@@ -56,6 +63,73 @@ InputFormat = Literal["auto", Format]
 """A format of :data:`cleaner.io.formats.FORMATS`, or ``auto``: by suffix, else by content."""
 
 
+InputField = Literal[
+    "text", "html", "id", "url", "title", "published_at", "authors", "outlet", "domain"
+]
+"""The fields the cleaner reads from a JSONL record: the one list of them (``--key``)."""
+INPUT_FIELDS: tuple[InputField, ...] = get_args(InputField)
+
+Paths = tuple[str, ...]
+
+
+class InputKeys(BaseModel):
+    """Where a JSONL record holds each field: the paths tried in turn, the first that
+    gives a value winning. A path is a key, or keys joined by dots into nested objects
+    (``metadata.date``); a key that itself holds a dot is found first. A field given no
+    path is not read; one path may be given as a string (``InputKeys(title="headline")``).
+
+    The defaults are a flat record's keys, then datatrove's and dolma's ``metadata``
+    object. Not read as a publication date: ``metadata.date`` (datatrove's readers put
+    the crawl's WARC-Date there), dolma's ``added`` (when the document entered the
+    corpus) and ``created`` (a best guess): map them when a corpus means otherwise.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    text: Paths = ("text",)
+    html: Paths = ("html",)
+    id: Paths = ("id",)
+    url: Paths = ("url", "metadata.url")
+    title: Paths = ("title", "metadata.title")
+    published_at: Paths = (
+        *("published_at", "date", "published"),
+        *("metadata.published_at", "metadata.published"),
+    )
+    authors: Paths = ("authors", "author", "metadata.authors", "metadata.author")
+    outlet: Paths = ("outlet",)
+    domain: Paths = ("domain", "outlet_domain", "site", "hostname", "metadata.domain")
+
+    def of(self, field: InputField) -> Paths:
+        """The paths of one field."""
+        paths: Paths = getattr(self, field)
+        return paths
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _one_path(cls, value: Any) -> Any:
+        """One path may be a string, and an empty string is no path."""
+        return ((value,) if value else ()) if isinstance(value, str) else value
+
+    @field_validator("*")
+    @classmethod
+    def _paths(cls, value: Paths) -> Paths:
+        """A path with an empty key in it (``a..b``, ``.a``) is a typing mistake."""
+        for path in value:
+            if not path or "" in path.split("."):
+                raise ValueError(f"{path!r} is not a key or a dotted path")
+        return value
+
+    @model_validator(mode="after")
+    def _some_content(self) -> InputKeys:
+        """A record is read for its text or its page: one of them must have a key."""
+        if not self.text and not self.html:
+            raise ValueError("text and html cannot both go unread: a record needs one")
+        return self
+
+
+assert tuple(InputKeys.model_fields) == INPUT_FIELDS
+
+
 class ReadConfig(BaseModel):
     """How inputs are read.
 
@@ -63,7 +137,7 @@ class ReadConfig(BaseModel):
     ``.gz``/``.zst``) and, when that says nothing, by the content. ``max_unit_bytes``
     bounds one unit (a file, a JSON line, a WARC record) after decompression: anything
     larger is a ``too_large`` reject, read past without being held in memory, so a
-    compression bomb costs nothing.
+    compression bomb costs nothing. ``keys`` says where a JSONL record holds each field.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -76,6 +150,28 @@ class ReadConfig(BaseModel):
     max_unit_bytes: int = Field(32 * 1024 * 1024, gt=0)
     """The cap; the command line's default is scaled to the machine
     (:func:`default_max_unit_bytes`)."""
+    keys: InputKeys = Field(default_factory=InputKeys)
+    """Where a JSONL record holds each field (``keys={"title": "headline"}`` changes the
+    title's alone)."""
+
+
+def keys_given(options: list[str]) -> InputKeys:
+    """The keys written ``FIELD=PATH`` (the command line's ``--key``): PATH one path,
+    several comma-separated, or none; the last for a field wins, the other fields keep
+    their defaults. A bad one raises a :class:`ValueError` saying what is wrong in one
+    line."""
+    keys: dict[str, Paths] = {}
+    for item in options:
+        name, sep, paths = item.partition("=")
+        if not sep or name.strip() not in INPUT_FIELDS:
+            raise ValueError(f"{item}: give FIELD=PATH, FIELD one of {', '.join(INPUT_FIELDS)}")
+        keys[name.strip()] = tuple(path.strip() for path in paths.split(",") if path.strip())
+    try:
+        return InputKeys.model_validate(keys)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = "".join(f"{part}: " for part in first["loc"])
+        raise ValueError(where + str(first["msg"]).removeprefix("Value error, ")) from None
 
 
 MEMORY_PER_BYTE = 43

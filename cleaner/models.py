@@ -32,14 +32,21 @@ FIELD_NAMES: frozenset[str] = frozenset(get_args(MetadataField))
 LIST_FIELDS: frozenset[str] = frozenset({"authors", "tags"})
 """Fields that hold a list of names."""
 
+FieldSource = Literal["input", "outlet rules", "page markup", "generic rules"]
+"""Where a field of the record came from, in order of precedence: the input record (a
+JSONL record's fields, a WARC record's target URI), the outlet's rule file, the page's
+own markup (HTML), the rule files for every document (the lexicon and the generic
+rules). For each field the first that gives a readable value wins."""
+
 
 @dataclass(frozen=True, slots=True)
 class RawDocument:
     """One input unit as a reader found it: its content plus what the input said about it.
 
     ``data`` is bytes as stored, or text when the input already held text (a JSON
-    string). ``meta`` may hold ``id``, ``outlet``, ``published_at`` (as given by a JSONL
-    record), ``charset`` (an HTTP header's) and ``extra`` (fields to pass through).
+    string). ``meta`` may hold ``id``, ``outlet``, ``domain``, ``published_at``, ``title``
+    and ``authors`` (strings, as given by a JSONL record: :func:`cleaner.io.readers.jsonl_record`),
+    ``charset`` (an HTTP header's) and ``extra`` (fields to pass through).
     """
 
     source: str
@@ -74,6 +81,13 @@ class Cleaning(BaseModel):
         description="How the outlet was chosen (--outlet, the input record's `outlet`, the "
         "URL's domain, the record's domain field, signs in the text: fingerprints, copyright "
         "lines, lead-ins); null when no outlet rules applied."
+    )
+    field_sources: dict[str, FieldSource] = Field(
+        default_factory=dict,
+        description="Where each field that has a value came from (`url`, `title`, "
+        "`published_at`, `authors`, …): `input` (the input record's own field, which wins "
+        "wherever it is not empty), `outlet rules`, `page markup` (HTML), `generic rules` "
+        "(the lexicon and the generic rules), in that order of precedence.",
     )
     encoding: str = Field(description="The encoding the input bytes were decoded from.")
     rule_hits: dict[str, int] = Field(
@@ -123,7 +137,8 @@ class Article(BaseModel):
 
     schema_version: Literal["1"] = SCHEMA_VERSION
     id: str = Field(
-        description="Stable id: the input's own id, else a hash of URL and input bytes."
+        description="The input's own id, else a hash of the input unit's place (path, "
+        "path:LINE, path:RECORD), URL and content: unique per unit, the same on every run."
     )
     source: str = Field(description="The input it came from (path, or path:LINE).")
     outlet: str | None = Field(description="Outlet id (the rule file's name), if known.")

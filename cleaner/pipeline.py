@@ -20,9 +20,11 @@ reject naming the exception, so one odd page cannot stop a run of millions. Ever
 engine (:mod:`cleaner.engines`: one process, a pool, shards, Dask) calls this function.
 
 Where sources disagree about a field, the first of these that gives it wins: the input
-record (a JSONL ``published_at``), the outlet's rules, the page's own markup (HTML
-only), the generic rules. Rules written for an outlet are the most specific knowledge;
-page markup is structured and usually right; the generic rules are a guess.
+record (a JSONL record's ``title``, ``published_at``, ``authors``: what the publisher's
+own data says), the outlet's rules, the page's own markup (HTML only), the generic
+rules. Rules written for an outlet are the most specific knowledge; page markup is
+structured and usually right; the generic rules are a guess. The record names the
+winner of each field (``cleaning.field_sources``).
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from cleaner.config import CleanerConfig
 from cleaner.errors import CleanerError
 from cleaner.io.formats import sniff
 from cleaner.io.sources import read_units
-from cleaner.models import Article, RawDocument, Reject, Skip
+from cleaner.models import Article, FieldSource, RawDocument, Reject, Skip
 from cleaner.rules.apply import clean_lines
 from cleaner.rules.compile import Rulebook
 from cleaner.rules.detect import Detection, detect
@@ -57,19 +59,36 @@ from cleaner.validate import validate
 Result = Article | Reject
 
 
-def document_id(doc: RawDocument) -> str:
-    """The input's own id when it has one, else a hash of its URL and content.
+GIVEN_FIELDS = ("title", "published_at", "authors")
+"""The record's fields an input record may give (:func:`cleaner.io.readers.jsonl_record`),
+which win over what the rules and the page say."""
 
-    The same input always gets the same id, wherever it is read from.
+
+def document_id(doc: RawDocument) -> str:
+    """The input's own id when it has one, else a hash of the unit's place, URL and content.
+
+    The place (``doc.source``: the path as the inputs name it, ``path:LINE`` for a JSON
+    line, ``path:RECORD`` for a WARC record) makes the id unique per input unit: two
+    copies of a file, or one line repeated, are two articles with two ids, which
+    ``cleaner dedup`` can then tell apart. Every engine (one process, any number of
+    workers, shards, Dask) reads the same places, so a command run again on the same
+    inputs gives the same ids. An id the input gives is kept as it is, even when the
+    input repeats it (the run counts such repeats).
     """
     given = doc.meta.get("id")
     if given is not None and str(given).strip():
         return str(given).strip()
     digest = hashlib.sha256()
-    digest.update((doc.url or "").encode("utf-8"))
-    digest.update(b"\n")
+    for part in (doc.source, doc.url or ""):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\n")
     digest.update(doc.data.encode("utf-8") if isinstance(doc.data, str) else doc.data)
     return digest.hexdigest()[:16]
+
+
+def given_fields(doc: RawDocument) -> dict[str, str]:
+    """What the input record says of the article's fields (:data:`GIVEN_FIELDS`)."""
+    return {name: str(doc.meta[name]) for name in GIVEN_FIELDS if doc.meta.get(name)}
 
 
 @dataclass
@@ -82,8 +101,8 @@ class Prepared:
     detection: Detection
     page: PageMeta | None = None
     warnings: list[str] = field(default_factory=list)
-    given_date: str | None = None
-    """The input record's own ``published_at``."""
+    given: dict[str, str] = field(default_factory=dict)
+    """The input record's own fields (:func:`given_fields`)."""
     extraction: html.Extraction | None = None
     """For HTML: the extractions the safety net weighs (:meth:`Cleaner.trace` chooses)."""
     site: str | None = None
@@ -128,6 +147,21 @@ class Cleaner:
             return self._clean(doc)
         except Exception as exc:  # a bug must not end a corpus run
             return self._reject(doc, "internal_error", f"{type(exc).__name__}: {exc}")
+
+    def clean_with_removals(self, doc: RawDocument) -> tuple[Result, list[tuple[str, str]]]:
+        """:meth:`clean`, and the ``(rule id, text)`` of every line a rule removed and
+        every piece one cut, in order: a record keeps only the counts, and a run keeps
+        a few of these as examples (:mod:`cleaner.engines.samples`)."""
+        try:
+            trace = self.trace(doc)
+        except Exception as exc:  # as in clean: a bug must not end a corpus run
+            return self._reject(doc, "internal_error", f"{type(exc).__name__}: {exc}"), []
+        removed: list[tuple[str, str]] = []
+        for line in trace.cleaned.lines if trace.cleaned is not None else ():
+            removed += line.stripped
+            if line.removed_by is not None and line.text:  # else a cut emptied it
+                removed.append((line.removed_by, line.text))
+        return trace.result, removed
 
     def clean_text(self, text: str, *, source: str = "<text>", url: str | None = None) -> Result:
         """Clean a text already in memory (a notebook, another pipeline). A text that is
@@ -175,14 +209,13 @@ class Cleaner:
             return self._reject(doc, "undecodable", str(exc))
         text = normalize(text, self.config.repair, self._fixer)
         detection = self._detect(text, doc.url, doc, warnings)
-        given = doc.meta.get("published_at")
         return Prepared(
             text,
             encoding,
             doc.url,
             detection,
             warnings=warnings,
-            given_date=given,
+            given=given_fields(doc),
             site=self._site(doc, doc.url, detection),
         )
 
@@ -234,7 +267,7 @@ class Cleaner:
             )
         page = page_meta(declared_metadata(tree, url), tree, options)
         url = doc.url or page.url or url
-        given = doc.meta.get("published_at")
+        given = given_fields(doc)
         site = self._site(doc, url, detection)
         return Prepared(text, encoding, url, detection, page, warnings, given, extraction, site)
 
@@ -249,13 +282,12 @@ class Cleaner:
 
     @staticmethod
     def _known(prepared: Prepared) -> dict[str, str]:
-        """Fields known before the rules run: the page's title and date, the input's date."""
-        known: dict[str, str] = {}
-        if prepared.given_date:
-            known["published_at"] = prepared.given_date
+        """Fields known before the rules run: the input's title and date, else the page's
+        (a line repeating the title goes; the date chooses template versions)."""
+        known = {k: v for k, v in prepared.given.items() if k in ("title", "published_at")}
         if prepared.page is not None:
             if prepared.page.title:
-                known["title"] = prepared.page.title
+                known.setdefault("title", prepared.page.title)
             if prepared.page.published_at:
                 known.setdefault("published_at", prepared.page.published_at)
         return known
@@ -301,7 +333,10 @@ class Cleaner:
                 "the input holds only white space or invisible characters",
                 outlet,
             )
-        fields, warnings = merge_metadata(self._layers(doc, cleaned, prepared.page), self._tz)
+        layers = self._layers(prepared.given, cleaned, prepared.page)
+        fields, warnings, sources = merge_metadata(layers, self._tz)
+        if prepared.url:  # the input's (JSONL url, WARC target URI), else the page's
+            sources["url"] = "input" if doc.url else "page markup"
         body = cleaned.text
         if not body and cleaned.captions:
             # A photo page: its captions, each taken out as a field, are the story.
@@ -329,6 +364,7 @@ class Cleaner:
             "cleaning": {
                 "input_kind": doc.kind,
                 "detected_by": prepared.detection.method,
+                "field_sources": dict(sorted(sources.items())),
                 "encoding": prepared.encoding,
                 "rule_hits": dict(sorted(cleaned.hits.items())),
                 "lines_in": len(cleaned.lines),
@@ -352,9 +388,10 @@ class Cleaner:
         return result
 
     @staticmethod
-    def _layers(doc: RawDocument, cleaned: Cleaned, page: PageMeta | None) -> list[dict[str, str]]:
+    def _layers(
+        given: dict[str, str], cleaned: Cleaned, page: PageMeta | None
+    ) -> list[tuple[FieldSource, dict[str, str]]]:
         """Field sources in order of precedence (see the module's docstring)."""
-        given = {k: str(doc.meta[k]) for k in ("published_at",) if doc.meta.get(k)}
         outlet = {k: f.value for k, f in cleaned.fields.items() if not _shared(f.rule)}
         generic = {k: f.value for k, f in cleaned.fields.items() if _shared(f.rule)}
         from_page: dict[str, str] = {}
@@ -368,7 +405,12 @@ class Cleaner:
                 "category": page.categories[0] if page.categories else "",
                 "tags": ", ".join(page.tags),
             }
-        return [given, outlet, from_page, generic]
+        return [
+            ("input", given),
+            ("outlet rules", outlet),
+            ("page markup", from_page),
+            ("generic rules", generic),
+        ]
 
     def warm_up(self) -> None:
         """Load now what cleaning loads on first use (trafilatura, dateparser's

@@ -14,12 +14,14 @@ from pydantic import ValidationError
 
 from cleaner.cli.app import app, dedup_line, err, expected_errors
 from cleaner.config import (
+    INPUT_FIELDS,
     CleanerConfig,
     InputFormat,
     LearnConfig,
     QualityConfig,
     ReadConfig,
     default_max_unit_bytes,
+    keys_given,
 )
 from cleaner.engines.local import default_workers
 from cleaner.engines.run import Engine, clean_to_directory, clean_to_stream
@@ -71,6 +73,16 @@ def clean(
             metavar="FORMAT",
         ),
     ] = "auto",
+    key_options: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--key",
+            metavar="FIELD=PATH",
+            help=f"Read FIELD ({', '.join(INPUT_FIELDS)}) of JSONL records from PATH: a key, "
+            "a dotted path (metadata.date), several comma-separated, or nothing to not read "
+            "it (repeatable; docs/usage.md lists the usual keys).",
+        ),
+    ] = None,
     max_bytes: Annotated[
         int | None,
         typer.Option(
@@ -247,6 +259,10 @@ def clean(
         if sys.stdin.isatty():
             raise CleanerError("no input given (name files or directories, or - for stdin)")
         inputs = [STDIN]
+    try:
+        keys = keys_given(key_options or [])
+    except ValueError as exc:
+        raise CleanerError(f"--key {exc}") from None
     check_inputs(inputs, ReadConfig(format=input_format))
     if thresholds and not quality:
         raise CleanerError("--threshold changes --quality's thresholds: add --quality")
@@ -257,7 +273,7 @@ def clean(
     config = CleanerConfig(
         rules_dirs=tuple(rules or ()),
         outlet=outlet,
-        read=ReadConfig(format=input_format, max_unit_bytes=max_bytes),
+        read=ReadConfig(format=input_format, max_unit_bytes=max_bytes, keys=keys),
         signals=signals,
         quality=quality_config(quality, thresholds or []),
         learn=LearnConfig(enabled=learn, site_key=site_key),

@@ -16,6 +16,7 @@ from typing import Any, BinaryIO, Literal
 
 import orjson
 
+from cleaner.config import InputField, InputKeys, ReadConfig
 from cleaner.io.formats import Format, sniff
 from cleaner.io.streams import (
     TooLargeError,
@@ -48,15 +49,23 @@ def read_whole(
     yield RawDocument(source=source, data=data, kind=kind)
 
 
-JSONL_FIELDS = ("text", "html", "url", "id", "outlet", "published_at")
-"""Fields of a JSONL record the cleaner reads; all others travel on under ``extra``."""
-DOMAIN_FIELDS = ("domain", "outlet_domain", "site", "hostname")
-"""Fields that may name the site a record comes from; read (the first one given) to
-choose the outlet's rules when there is no URL, and passed on under ``extra`` too."""
+USUAL_KEYS = InputKeys()
+"""Where JSONL records hold each field unless a run says otherwise."""
+
+SCALAR_FIELDS: tuple[InputField, ...] = ("id", "outlet", "published_at")
+"""Fields read from a string or a whole number (an id of 42 is ``"42"``)."""
+STRING_FIELDS: tuple[InputField, ...] = ("url", "title", "domain")
+"""Fields read from a string only."""
+PASSED_ON: tuple[InputField, ...] = ("domain",)
+"""Fields read and also passed on under ``extra``: the record has no field for the site a
+document comes from, and a domain field only serves to choose the outlet's rules."""
 
 
-def read_jsonl(stream: BinaryIO, source: str, limit: int) -> Iterator[Unit]:
-    """JSON Lines: each line one record with ``text`` or ``html``.
+def read_jsonl(
+    stream: BinaryIO, source: str, limit: int, keys: InputKeys = USUAL_KEYS
+) -> Iterator[Unit]:
+    """JSON Lines: each line one record with a text or an HTML page (:func:`jsonl_record`;
+    ``keys``: where each field is, :class:`cleaner.config.InputKeys`).
 
     A run of blank lines (white space only) is one :class:`Skip`, ``blank JSONL lines``,
     at the run's first line (a single blank line too), so the run's summary counts
@@ -88,12 +97,21 @@ def read_jsonl(stream: BinaryIO, source: str, limit: int) -> Iterator[Unit]:
         if line is None:
             yield _too_large(where, TooLargeError(f"line longer than the {limit:,}-byte limit"))
         else:
-            yield jsonl_record(line, where)
+            yield jsonl_record(line, where, keys)
     yield from end_of_run()
 
 
-def jsonl_record(line: bytes, where: str) -> RawDocument | Reject:
-    """One JSONL line as a document, or the reason it is not one."""
+def jsonl_record(line: bytes, where: str, keys: InputKeys = USUAL_KEYS) -> RawDocument | Reject:
+    """One JSONL line as a document, or the reason it is not one.
+
+    Each field is read from the first of its ``keys`` that gives a value: the content
+    (``html`` wins over ``text``), ``url``, and in ``meta`` ``id``, ``outlet``,
+    ``published_at``, ``title``, ``authors`` (a string, or a list of strings joined by
+    ``; ``) and ``domain``. What the record holds under a field's keys leaves ``extra``
+    when it was read or was empty; a value of the wrong type (a number for a title) is
+    ignored and stays there, so that nothing is lost. Every other key travels on under
+    ``extra`` unchanged.
+    """
     try:
         record = orjson.loads(line)
     except orjson.JSONDecodeError as exc:
@@ -101,37 +119,93 @@ def jsonl_record(line: bytes, where: str) -> RawDocument | Reject:
     if not isinstance(record, dict):
         found = type(record).__name__
         return Reject(source=where, reason="invalid_json", detail=f"a JSON {found}, not an object")
-    html, text = record.get("html"), record.get("text")
-    kind: Literal["text", "html"]
-    if isinstance(html, str) and html.strip():
-        kind, data = "html", html
-    elif isinstance(text, str) and text.strip():
-        kind, data = "text", text
-    else:
+    read: list[tuple[str, ...]] = []  # where the values read (or found empty) were
+    content: dict[str, str] = {}
+    for form in ("html", "text"):  # the content's keys are always read, whatever they hold
+        for place, value in _found(record, keys.of(form)):
+            read.append(place)
+            if isinstance(value, str) and value.strip():
+                content.setdefault(form, value)
+    if not content:
         return Reject(
             source=where,
             reason="missing_text",
-            detail="the record has no non-empty string `text` or `html` field",
+            detail="the record has no non-empty string "
+            f"{_named(keys.text)} or {_named(keys.html)} field",
         )
-    url = record.get("url")
     meta: dict[str, Any] = {}
-    for name in ("id", "outlet", "published_at"):
-        value = record.get(name)
-        if isinstance(value, str | int) and not isinstance(value, bool) and str(value).strip():
-            meta[name] = str(value).strip()
-    domain = next((v for k in DOMAIN_FIELDS if isinstance(v := record.get(k), str) and v), None)
-    if domain is not None:
-        meta["domain"] = domain.strip()
-    extra = {k: v for k, v in record.items() if k not in JSONL_FIELDS}
+    for name in (*SCALAR_FIELDS, *STRING_FIELDS, "authors"):
+        for place, value in _found(record, keys.of(name)):
+            said = _value(name, value)
+            if said is None:
+                continue  # the wrong type: left under ``extra``
+            if name not in PASSED_ON:
+                read.append(place)
+            if said and name not in meta:
+                meta[name] = said
+    url = meta.pop("url", None)
+    extra = _without(record, read)
     if extra:
         meta["extra"] = extra
-    return RawDocument(
-        source=where,
-        data=data,
-        url=url.strip() or None if isinstance(url, str) else None,
-        kind=kind,
-        meta=meta,
-    )
+    kind: Literal["text", "html"] = "html" if "html" in content else "text"
+    return RawDocument(source=where, data=content[kind], url=url, kind=kind, meta=meta)
+
+
+def _found(record: dict[str, Any], paths: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Any]]:
+    """``(place, value)`` for each of ``paths`` the record holds, in order; a place is
+    the path's keys (a key holding a dot is taken whole before it is split)."""
+    for path in paths:
+        if path in record:
+            yield (path,), record[path]
+            continue
+        node: Any = record
+        parts = tuple(path.split("."))
+        for part in parts:
+            if not isinstance(node, dict) or part not in node:
+                break
+            node = node[part]
+        else:
+            if len(parts) > 1:
+                yield parts, node
+
+
+def _value(name: InputField, value: Any) -> str | None:
+    """What the record says of a field, stripped: ``""`` when it holds nothing (null, blank,
+    an empty list), ``None`` when the value is of a type the field cannot take."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if name in SCALAR_FIELDS and isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if name == "authors" and isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return "; ".join(v.strip() for v in value if v.strip())
+    return None
+
+
+def _without(record: dict[str, Any], places: list[tuple[str, ...]]) -> dict[str, Any]:
+    """``record`` less the values at ``places``; an object left empty by that goes too."""
+    out = dict(record)
+    for place in places:
+        _drop(out, place)
+    return out
+
+
+def _drop(node: dict[str, Any], place: tuple[str, ...]) -> None:
+    head, rest = place[0], place[1:]
+    if not rest:
+        node.pop(head, None)
+        return
+    child = node.get(head)
+    if isinstance(child, dict):
+        node[head] = child = dict(child)  # a copy: the record itself is left as it was
+        _drop(child, rest)
+        if not child:
+            del node[head]
+
+
+def _named(paths: tuple[str, ...]) -> str:
+    return " or ".join(f"`{path}`" for path in paths) or "(none)"
 
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -335,3 +409,11 @@ READERS: dict[Format, Reader] = {
     "jsonl": read_jsonl,
     "warc": read_warc,
 }
+
+
+def reader_of(fmt: Format, config: ReadConfig) -> Reader:
+    """The reader of ``fmt`` with what ``config`` says of that format (where a JSONL
+    record holds each field)."""
+    if fmt == "jsonl":
+        return functools.partial(read_jsonl, keys=config.keys)
+    return READERS[fmt]

@@ -20,7 +20,7 @@ from typing import BinaryIO
 from cleaner.config import ReadConfig
 from cleaner.errors import InputError
 from cleaner.io.formats import STDIN, SUFFIXES, Format, format_for_name, sniff
-from cleaner.io.readers import READERS, Unit
+from cleaner.io.readers import Unit, reader_of
 from cleaner.io.streams import damage, decompressed
 from cleaner.models import Reject, Skip
 
@@ -125,7 +125,7 @@ def read_stream(
     content = decompressed(stream)
     fmt = fmt or sniff(content.peek(4096))
     reported = False
-    for unit in READERS[fmt](content, source, config.max_unit_bytes):
+    for unit in reader_of(fmt, config)(content, source, config.max_unit_bytes):
         reported = reported or (isinstance(unit, Reject) and unit.reason == "truncated_archive")
         yield unit
     if not reported and (problem := damage(content)):

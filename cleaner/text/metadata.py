@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
+from cleaner.models import FieldSource
 from cleaner.text.dates import parse_date
 
 _AUTHOR_SPLIT = re.compile(r"\s*(?:[,;/&|]|\bdan\b|\band\b)\s*", re.IGNORECASE)
@@ -83,14 +84,26 @@ def extract_metadata(
 
 
 def merge_metadata(
-    layers: Sequence[Mapping[str, str]], default_tz: timezone
-) -> tuple[dict[str, Any], list[str]]:
-    """Typed fields from several sources; for each field the first layer that gives it
-    wins (the pipeline passes: the input record, the outlet's rules, the page's markup,
-    the generic rules)."""
-    merged: dict[str, str] = {}
-    for layer in layers:
-        for name, value in layer.items():
-            if value and value.strip():
-                merged.setdefault(name, value)
-    return extract_metadata(merged, default_tz)
+    layers: Sequence[tuple[FieldSource, Mapping[str, str]]], default_tz: timezone
+) -> tuple[dict[str, Any], list[str], dict[str, FieldSource]]:
+    """Typed fields from several sources, the warnings, and the source of each field.
+
+    For each field the first layer whose value reads wins (the pipeline passes: the input
+    record, the outlet's rules, the page's markup, the generic rules). A value that does
+    not read (no date in it, a title of punctuation) is passed over for the next layer's,
+    with the warning :func:`extract_metadata` gives: an input record's unreadable date
+    must not hide the one the page prints.
+    """
+    fields: dict[str, Any] = {}
+    warnings: list[str] = []
+    sources: dict[str, FieldSource] = {}
+    for source, layer in layers:
+        for name, raw in layer.items():
+            if name in fields or not raw or not raw.strip():
+                continue
+            typed, said = extract_metadata({name: raw}, default_tz)
+            warnings += said
+            if typed.get(name):
+                fields[name] = typed[name]
+                sources[name] = source
+    return fields, warnings, sources

@@ -318,3 +318,99 @@ def test_standard_input_gzip_jsonl(tmp_path: Path) -> None:
     out = records(result.stdout)
     assert [r["source"] for r in out] == ["<stdin>:1", "<stdin>:2"]
     assert out[0]["id"] == "s-1"
+
+
+# --- a JSONL record's own fields, and where they are ----------------------------------------
+
+
+def test_a_jsonl_records_title_date_and_authors_reach_the_record(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "berita.jsonl",
+        jsonl(
+            {
+                "text": ARTICLE,
+                "title": "Hujan Deras Rendam Jalan",
+                "date": "2020-10-31T19:02:00+09:00",
+                "authors": ["Rina Kusuma"],
+            },
+            {"text": QUOTED, "id": "d-2", "metadata": {"url": "https://a.id/2", "dump": "x"}},
+        ),
+    )
+    result = runner.invoke(app, ["clean", str(path), "--no-learn"])
+    assert result.exit_code == 0, result.stderr
+    first, second = records(result.stdout)
+    assert first["title"] == "Hujan Deras Rendam Jalan"
+    assert first["published_at"] == "2020-10-31T19:02:00+09:00"
+    assert first["authors"] == ["Rina Kusuma"]
+    assert first["extra"] is None
+    assert first["cleaning"]["field_sources"] == {  # type: ignore[index]
+        "authors": "input",
+        "dateline": "generic rules",
+        "published_at": "input",
+        "title": "input",
+    }
+    assert second["url"] == "https://a.id/2"
+    assert second["extra"] == {"metadata": {"dump": "x"}}
+
+
+def test_key_options_map_a_records_own_names(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "lain.jsonl",
+        jsonl({"isi": ARTICLE, "judul": "Judul Sendiri", "meta": {"terbit": "31/10/2020"}}),
+    )
+    options = ["--key", "text=isi", "--key", "title=judul", "--key", "published_at=meta.terbit"]
+    result = runner.invoke(app, ["clean", str(path), "--no-learn", *options])
+    assert result.exit_code == 0, result.stderr
+    (article,) = records(result.stdout)
+    assert article["title"] == "Judul Sendiri"
+    assert article["published_at"] == "2020-10-31T00:00:00+07:00"
+    assert article["extra"] is None
+
+
+@pytest.mark.parametrize(
+    ("option", "said"),
+    [
+        ("judul=headline", "--key judul=headline: give FIELD=PATH, FIELD one of text, html,"),
+        ("title", "--key title: give FIELD=PATH"),
+        ("title=a..b", "--key title: 'a..b' is not a key or a dotted path"),
+    ],
+)
+def test_a_bad_key_option_is_a_one_line_usage_error(tmp_path: Path, option: str, said: str) -> None:
+    path = write(tmp_path / "a.jsonl", jsonl({"text": ARTICLE}))
+    result = runner.invoke(app, ["clean", str(path), "--key", option])
+    assert result.exit_code == 2
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"cleaner: error: {said}")
+
+
+# --- ids: one per input unit, the same on every run -----------------------------------------
+
+
+def _ids(args: list[str], out: Path, sharded: bool = False) -> list[str]:
+    """The ids of a run's articles, in output order (with ``sharded``: ``-o DIR/``)."""
+    target = f"{out}/" if sharded else str(out)
+    result = runner.invoke(app, ["clean", *args, "-q", "--no-learn", "-o", target])
+    assert result.exit_code == 0, result.stderr
+    if sharded:
+        parts = sorted(out.glob("part-*[0-9].jsonl.gz"))
+        assert len(parts) > 1
+        text = b"".join(gzip.decompress(part.read_bytes()) for part in parts).decode()
+    else:
+        text = out.read_text(encoding="utf-8")
+    return [str(r["id"]) for r in records(text)]
+
+
+def test_ids_are_unique_per_unit_and_the_same_for_any_engine(tmp_path: Path) -> None:
+    lines = jsonl({"text": ARTICLE}, {"text": ARTICLE}, {"text": QUOTED, "id": "q-1"})
+    for place in ("satu", "dua"):  # two copies of every file, at two paths
+        write(tmp_path / "masukan" / place / "berita.txt", ARTICLE)
+        write(tmp_path / "masukan" / place / "baris.jsonl", lines)
+    inputs = [str(tmp_path / "masukan")]
+    one = _ids([*inputs, "--workers", "1"], tmp_path / "satu.jsonl")
+    assert len(one) == 8
+    made = [i for i in one if i != "q-1"]  # q-1 is the input's own, given twice
+    assert len(set(made)) == len(made) == 6
+    assert _ids([*inputs, "--workers", "1"], tmp_path / "lagi.jsonl") == one
+    assert _ids([*inputs, "--workers", "2"], tmp_path / "dua.jsonl") == one
+    shards = [*inputs, "--workers", "2", "--shard-mb", "0.001"]
+    assert _ids(shards, tmp_path / "bagian", sharded=True) == one

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from cleaner.text.metadata import extract_metadata, split_authors, split_tags
+from cleaner.text.metadata import extract_metadata, merge_metadata, split_authors, split_tags
 
 WIB = timezone(timedelta(hours=7))
 
@@ -144,3 +144,53 @@ def test_extract_metadata_tidies_whitespace_and_edge_punctuation() -> None:
 
 def test_extract_metadata_of_no_fields_is_empty() -> None:
     assert extract_metadata({}, WIB) == ({}, [])
+
+
+# --- merge_metadata --------------------------------------------------------------------------
+
+
+def test_merge_metadata_takes_each_field_from_the_first_layer_and_names_it() -> None:
+    fields, warnings, sources = merge_metadata(
+        [
+            ("input", {"title": "Dari Masukan", "authors": ""}),
+            ("outlet rules", {"title": "Dari Aturan", "authors": "RENI ERINA"}),
+            ("page markup", {"authors": "Budi", "site_name": "Kabar Contoh"}),
+            ("generic rules", {"dateline": "JAKARTA", "title": "Tebakan"}),
+        ],
+        WIB,
+    )
+    assert fields == {
+        "title": "Dari Masukan",
+        "authors": ["Reni Erina"],
+        "site_name": "Kabar Contoh",
+        "dateline": "JAKARTA",
+    }
+    assert sources == {
+        "title": "input",
+        "authors": "outlet rules",
+        "site_name": "page markup",
+        "dateline": "generic rules",
+    }
+    assert warnings == []
+
+
+def test_merge_metadata_passes_over_a_value_that_does_not_read() -> None:
+    fields, warnings, sources = merge_metadata(
+        [
+            ("input", {"published_at": "kemarin sore", "title": " – "}),
+            ("generic rules", {"published_at": "31/10/2020 19:02", "title": "Judul"}),
+        ],
+        WIB,
+    )
+    assert fields == {"published_at": datetime(2020, 10, 31, 19, 2, tzinfo=WIB), "title": "Judul"}
+    assert sources == {"published_at": "generic rules", "title": "generic rules"}
+    assert warnings == ["published_at: no date in 'kemarin sore'"]
+
+
+def test_merge_metadata_keeps_the_inputs_zone() -> None:
+    fields, _, _ = merge_metadata([("input", {"published_at": "2020-10-31T19:02:00+09:00"})], WIB)
+    assert fields["published_at"].utcoffset() == timedelta(hours=9)
+
+
+def test_merge_metadata_of_nothing_is_nothing() -> None:
+    assert merge_metadata([("input", {}), ("generic rules", {"title": "  "})], WIB) == ({}, [], {})

@@ -39,9 +39,9 @@ from cleaner.errors import CleanerError, OutputError
 from cleaner.io.formats import ONE_DOCUMENT_FORMATS, STDIN
 from cleaner.io.outputs import OutputLock, check_outputs, lock_path_for, remove_stale_temps
 from cleaner.io.readers import Unit
-from cleaner.io.sinks import JsonlWriter, learned_path_for, rejects_path_for, write_atomically
+from cleaner.io.sinks import learned_path_for, open_sink, rejects_path_for, write_atomically
 from cleaner.io.sources import RUN_MANIFEST, InputFile, expand_inputs, read_units
-from cleaner.models import Reject, Skip
+from cleaner.models import Article, Reject, Skip
 from cleaner.rules.repeats import SiteRepeats
 
 Engine = Literal["local", "dask"]
@@ -215,8 +215,8 @@ def _clean_to_stream(
 ) -> RunStats:
     stats = RunStats()
     with LocalEngine(config, LocalSettings(workers=workers)) as local:
-        articles = JsonlWriter(output)
-        reject_writer = JsonlWriter(rejects) if rejects else None
+        articles = open_sink(output, Article)
+        reject_writer = open_sink(rejects, Reject) if rejects else None
         try:
             started, read = time.monotonic(), 0
             for n, outcome in enumerate(local.run(inputs), 1):

@@ -10,17 +10,24 @@ from typing import Any
 import orjson
 
 from cleaner.errors import CleanerError
+from cleaner.io.arrow import records as arrow_records
+from cleaner.io.sinks import output_format
 from cleaner.io.streams import decompressed
 
 
 def read_records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """``(line number, object)`` of each line of a JSON Lines file the cleaner wrote
-    (articles or rejects; compressed or not), for the commands that read a corpus back.
-    A line that is not a JSON object is a :class:`~cleaner.errors.CleanerError`."""
+    (articles or rejects; compressed or not), or of each row of its Parquet output, for
+    the commands that read a corpus back. A line that is not a JSON object is a
+    :class:`~cleaner.errors.CleanerError`."""
     try:
         raw = path.open("rb")
     except OSError as exc:
         raise CleanerError(f"cannot read {path}: {exc.strerror}") from None
+    if output_format(path) == "parquet":
+        raw.close()
+        yield from _parquet_records(path)
+        return
     with raw, decompressed(raw) as stream:
         for number, line in enumerate(stream, 1):
             if not line.strip():
@@ -34,6 +41,26 @@ def read_records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             yield number, record
 
 
+def _parquet_records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The rows of a Parquet file of articles as the JSON Lines output's objects (the
+    timestamps in UTC, as Parquet keeps them), a row group at a time."""
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.ParquetFile(path)
+    except (OSError, ValueError) as exc:  # pyarrow's ArrowInvalid is a ValueError
+        raise CleanerError(f"{path}: not a Parquet file of articles ({exc})") from None
+    number = 0
+    for batch in table.iter_batches():
+        for record in arrow_records(batch):
+            number += 1
+            yield number, orjson.loads(orjson.dumps(record))
+
+
+PARTS = (".parquet", ".jsonl", ".jsonl.gz", ".jsonl.zst")
+"""The endings of the part files of articles a sharded run writes."""
+
+
 def corpus_files(path: Path) -> list[Path]:
     """The files of articles at ``path``: the file itself, or the part files of a sharded
     run (``clean -o DIR/``) in shard order. Every shard must have left its completion
@@ -42,7 +69,9 @@ def corpus_files(path: Path) -> list[Path]:
         return [path]
     if not path.is_dir():
         raise CleanerError(f"no such file or directory: {path}")
-    parts = sorted(p for p in path.glob("part-*.jsonl*") if ".rejects." not in p.name)
+    parts = sorted(
+        p for p in path.glob("part-*") if ".rejects." not in p.name and p.name.endswith(PARTS)
+    )
     if not parts:
         raise CleanerError(f"{path}: no part files (part-NNNNN.jsonl.gz) of a sharded run")
     for part in parts:

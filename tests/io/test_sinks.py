@@ -1,4 +1,4 @@
-"""Stage 7: JSON Lines output (cleaner/write.py)."""
+"""Stage 7: JSON Lines output, and the choice of format by name (cleaner/io/sinks.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,14 @@ import pytest
 import zstandard
 
 from cleaner.errors import OutputError
-from cleaner.io.sinks import JsonlWriter, check_output_name, rejects_path_for
+from cleaner.io.sinks import (
+    OUTPUT_FORMATS,
+    JsonlWriter,
+    ParquetSink,
+    check_output_name,
+    open_sink,
+    rejects_path_for,
+)
 from cleaner.models import Reject
 
 
@@ -232,18 +239,54 @@ def test_aborted_compressed_output_leaves_nothing(tmp_path: Path) -> None:
         ("out/c.jsonl.zst", "out/c.rejects.jsonl.zst"),
         ("out/c.jsonl", "out/c.rejects.jsonl"),
         ("c.ndjson.gz", "c.rejects.jsonl.gz"),
+        ("out/c.parquet", "out/c.rejects.jsonl"),
     ],
 )
 def test_rejects_path_keeps_the_compression_suffix(output: str, rejects: str) -> None:
     assert rejects_path_for(Path(output)) == Path(rejects)
 
 
-@pytest.mark.parametrize("name", ["out.jsonl", "out.jsonl.gz", "o.ndjson.zst", "o.json", "out"])
-def test_json_lines_names_are_fine(name: str) -> None:
+@pytest.mark.parametrize(
+    "name", ["out.jsonl", "out.jsonl.gz", "o.ndjson.zst", "o.json", "out", "out.parquet"]
+)
+def test_names_of_a_format_written_are_fine(name: str) -> None:
     check_output_name(Path(name))
 
 
-@pytest.mark.parametrize("name", ["out.parquet", "out.csv.gz", "out.txt"])
+@pytest.mark.parametrize("name", ["out.csv.gz", "out.txt", "out.xml"])
 def test_a_name_that_says_another_format_is_refused(name: str) -> None:
-    with pytest.raises(OutputError, match=r"cleaner writes JSON Lines, not \.\w+; name it \.jsonl"):
+    with pytest.raises(
+        OutputError, match=r"cleaner writes JSON Lines or Parquet, not \.\w+; name it \.jsonl"
+    ):
         check_output_name(Path(name))
+
+
+@pytest.mark.parametrize("name", ["out.parquet.gz", "out.parquet.zst"])
+def test_a_compressed_parquet_name_is_refused(name: str) -> None:
+    with pytest.raises(OutputError, match=r"Parquet is compressed inside \(zstd\); drop the"):
+        check_output_name(Path(name))
+
+
+def test_a_command_that_writes_json_lines_only_refuses_parquet() -> None:
+    with pytest.raises(OutputError, match=r"^--out out.parquet: cleaner writes JSON Lines, not"):
+        check_output_name(Path("out.parquet"), "--out", OUTPUT_FORMATS["jsonl"])
+    check_output_name(Path("out.jsonl.gz"), "--out", OUTPUT_FORMATS["jsonl"])
+
+
+def test_the_jsonl_writer_refuses_a_parquet_name(tmp_path: Path) -> None:
+    with pytest.raises(OutputError, match=r"JSON Lines under a \.parquet name"):
+        JsonlWriter(tmp_path / "out.parquet")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "writer"),
+    [("o.parquet", ParquetSink), ("o.jsonl.zst", JsonlWriter), ("o", JsonlWriter)],
+)
+def test_open_sink_writes_the_format_the_name_says(
+    tmp_path: Path, name: str, writer: type[object]
+) -> None:
+    sink = open_sink(tmp_path / name, Reject)
+    assert type(sink) is writer
+    sink.abort()
+    assert type(open_sink(None, Reject)) is JsonlWriter  # standard output

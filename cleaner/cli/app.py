@@ -91,10 +91,13 @@ FixturesDir = Annotated[
 
 def dedup_line(stats: DedupStats) -> str:
     """The line `cleaner dedup` (and `clean --dedup`) prints."""
+    from cleaner.engines.stats import plural  # with dedup's modules, not at start-up
+
     return (
-        f"{stats.records} articles: {stats.duplicates} duplicates in "
-        f"{stats.duplicate_clusters} clusters, {stats.stories} stories told by more than one; "
-        f"{stats.written} written"
+        f"{plural(stats.records, 'article')}: {plural(stats.duplicates, 'duplicate')} in "
+        f"{plural(stats.duplicate_clusters, 'cluster')}, "
+        f"{plural(stats.stories, 'story', 'stories')} told by more than one; "
+        f"{stats.written:,} written"
     )
 
 

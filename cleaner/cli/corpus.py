@@ -109,10 +109,29 @@ def report(
             "--html", help="Also write the report as one self-contained HTML page.", metavar="FILE"
         ),
     ] = None,
+    stats: Annotated[
+        Path | None,
+        typer.Option(
+            "--stats",
+            help="The clean run's --stats file (or a sharded run's directory), for examples of "
+            "the lines each rule removed (default: ARTICLES' shard markers, if a directory).",
+            metavar="FILE",
+        ),
+    ] = None,
+    stories: Annotated[
+        int,
+        typer.Option(
+            "--stories",
+            min=1,
+            help="Stories listed overall and per outlet (after cleaner dedup).",
+            metavar="N",
+        ),
+    ] = 10,
 ) -> None:
     """Summarize a cleaned corpus (a file, or the directory of a sharded run): outlets,
-    months, languages, rejects, rules, duplicates."""
-    from cleaner.corpus.report import render_html, render_text, summarize
+    months, languages, rejects, rules, duplicates, the stories told most, each signal's
+    distribution, and examples of what the rules removed."""
+    from cleaner.corpus.report import render_html, render_text, stats_files, summarize
 
     files = corpus_files(articles)
     if rejects is not None:
@@ -121,7 +140,7 @@ def report(
         rejects_files = [rejects]
     else:
         rejects_files = [r for r in map(rejects_path_for, files) if r.exists()]
-    summary = summarize(files, rejects_files)
+    summary = summarize(files, rejects_files, stats_files(articles, stats), stories)
     typer.echo(render_text(summary))
     if html_out is not None:
         html_out.parent.mkdir(parents=True, exist_ok=True)

@@ -24,8 +24,8 @@ kept article of each duplicate cluster; stories are marked, never dropped.
 
 **Articles are their place in the input, not their id.** Everything above works on
 article numbers; an id is only how the output names an article. An input may repeat an
-id (a JSONL that gives one id to several records, two copies of a file: see
-:func:`cleaner.pipeline.document_id`), so names are made unique first: an article whose
+id (a JSONL that gives one id to several records, or two runs' outputs read together:
+see :func:`cleaner.pipeline.document_id`), so names are made unique first: an article whose
 id an earlier one had is written as ``ID#N`` (N: its occurrence of that id, raised past
 any id the input holds), and one without an id as ``#N`` (its number among those).
 Otherwise two different stories led by two articles of one id would share a
@@ -58,9 +58,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from cleaner.engines.local import ordered_map
 from cleaner.engines.pool import WorkerPool
+from cleaner.engines.stats import plural
 from cleaner.errors import CleanerError
 from cleaner.io.articles import articles_of, corpus_files
-from cleaner.io.sinks import JsonlWriter
+from cleaner.io.sinks import open_sink
+from cleaner.models import Article
 from cleaner.text.signals import PUNCTUATION
 
 
@@ -176,11 +178,14 @@ def renamed_line(stats: DedupStats) -> str | None:
         examples = ", ".join(stats.repeated_id_examples[:3])
         more = ", …" if len(stats.repeated_id_examples) > 3 else ""
         parts.append(
-            f"{stats.repeated_ids} articles repeat an earlier id (e.g. {examples}{more}): "
+            f"{plural(stats.repeated_ids, 'article repeats', 'articles repeat')} an earlier "
+            f"id (e.g. {examples}{more}): "
             "written as ID#N"
         )
     if stats.missing_ids:
-        parts.append(f"{stats.missing_ids} articles have no id: written as #N")
+        parts.append(
+            f"{plural(stats.missing_ids, 'article has', 'articles have')} no id: written as #N"
+        )
     return "; ".join(parts) or None
 
 
@@ -420,7 +425,7 @@ def dedup(
             found = db.execute("SELECT ref FROM renamed WHERE n = ?", (n,)).fetchone()
             return None if found is None else str(found[0])
 
-        with JsonlWriter(output) as writer:
+        with open_sink(output, Article) as writer:
             for n, record in enumerate(articles_of(files)):
                 if (name := renamed(n)) is not None:
                     record["id"] = name

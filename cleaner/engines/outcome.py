@@ -2,8 +2,10 @@
 
 Every engine calls :meth:`cleaner.pipeline.Cleaner.clean` on each document (through
 :func:`outcome_of`) and turns the result into an :class:`Outcome`: the JSON line to
-write plus what the run's summary counts. Workers send outcomes, not objects, back to
-the writer, so the output of any number of workers is byte for byte the output of one.
+write plus what the run's summary counts (and, for a run, the document's candidates for
+the samples of removed lines: :mod:`cleaner.engines.samples`). Workers send outcomes,
+not objects, back to the writer, so the output of any number of workers is byte for
+byte the output of one.
 
 Here too is the time limit on one document (``CleanerConfig.time_limit``,
 :func:`within_time_limit`), the one place every engine passes through.
@@ -17,6 +19,7 @@ from collections.abc import Callable
 from types import FrameType
 from typing import Literal, NamedTuple, TypeVar
 
+from cleaner.engines.samples import Removal, pick_removals
 from cleaner.engines.stats import RunStats
 from cleaner.io.readers import Unit
 from cleaner.models import Article, RawDocument, Reject, Skip
@@ -36,20 +39,33 @@ class Outcome(NamedTuple):
     """Bytes of input the unit held (for progress)."""
     id: str | None = None
     """An article's id, for the summary to count the ids that repeat."""
+    removed: tuple[Removal, ...] = ()
+    """At most one line a rule removed per rule that fired, offered to the run's samples
+    (:func:`~cleaner.engines.samples.pick_removals`)."""
 
 
-def outcome_of(unit: Unit, cleaner: Cleaner) -> Outcome:
-    """Clean one unit (or pass a reader's reject or skip through)."""
+def outcome_of(unit: Unit, cleaner: Cleaner, *, samples: bool = False) -> Outcome:
+    """Clean one unit (or pass a reader's reject or skip through). With ``samples``, the
+    outcome also offers a few of the lines the rules removed (:attr:`Outcome.removed`),
+    for a run's stats."""
     if isinstance(unit, Skip):
         return Outcome("skip", unit.what, None, None, None, 0)
+    if not isinstance(unit, RawDocument):
+        result: Article | Reject = unit
+        removed: tuple[Removal, ...] = ()
+    elif samples:
+        result, lines = _clean_with_removals(unit, cleaner)
+        removed = pick_removals(lines, unit.source)
+    else:
+        result, removed = _clean(unit, cleaner), ()
     size = len(unit.data) if isinstance(unit, RawDocument) else 0
-    result = _clean(unit, cleaner) if isinstance(unit, RawDocument) else unit
     if isinstance(result, Article):
         hits = result.cleaning.rule_hits
         line = result.model_dump_json()
-        return Outcome("article", line, result.outlet, None, hits, size, result.id)
+        return Outcome("article", line, result.outlet, None, hits, size, result.id, removed)
+    reject = result.model_dump_json()
     return Outcome(
-        "reject", result.model_dump_json(), result.outlet, result.reason, result.rule_hits, size
+        "reject", reject, result.outlet, result.reason, result.rule_hits, size, None, removed
     )
 
 
@@ -62,6 +78,8 @@ def add_outcome(stats: RunStats, outcome: Outcome) -> None:
         outcome.rule_hits,
         doc_id=outcome.id,
     )
+    for removal in outcome.removed:
+        stats.removals.add(removal)
 
 
 def reject_of(line: str) -> Reject:
@@ -140,3 +158,14 @@ def _clean(doc: RawDocument, cleaner: Cleaner) -> Article | Reject:
     """:meth:`Cleaner.clean` within the configured time limit."""
     limit = cleaner.config.time_limit
     return within_time_limit(limit, lambda: cleaner.clean(doc), lambda: too_slow(doc, limit))
+
+
+def _clean_with_removals(
+    doc: RawDocument, cleaner: Cleaner
+) -> tuple[Article | Reject, list[tuple[str, str]]]:
+    """:meth:`Cleaner.clean_with_removals` within the configured time limit (a document
+    cut off removed nothing)."""
+    limit = cleaner.config.time_limit
+    return within_time_limit(
+        limit, lambda: cleaner.clean_with_removals(doc), lambda: (too_slow(doc, limit), [])
+    )

@@ -2,9 +2,10 @@
 
 The inputs are grouped, in order, into shards of about ``shard_bytes``
 (:func:`plan_shards`); each shard of input files becomes ``part-NNNNN.jsonl.gz`` and
-``part-NNNNN.rejects.jsonl.gz``, then a ``part-NNNNN.done`` marker (:func:`clean_shard`),
-which is what ``--resume`` trusts. The shards are cleaned here, on every core, or on a
-Dask cluster (:mod:`cleaner.engines.dask`); both write the same files.
+``part-NNNNN.rejects.jsonl.gz`` (``part-NNNNN.parquet`` for the articles in a directory
+named ``*.parquet``: :func:`part_paths`), then a ``part-NNNNN.done`` marker
+(:func:`clean_shard`), which is what ``--resume`` trusts. The shards are cleaned here,
+on every core, or on a Dask cluster (:mod:`cleaner.engines.dask`); both write the same files.
 """
 
 from __future__ import annotations
@@ -20,9 +21,9 @@ from cleaner.config import CleanerConfig
 from cleaner.engines.outcome import Outcome, add_outcome, outcome_of
 from cleaner.engines.stats import RunStats
 from cleaner.io.readers import Unit
-from cleaner.io.sinks import JsonlWriter, write_atomically
+from cleaner.io.sinks import open_sink, output_format, write_atomically
 from cleaner.io.sources import InputFile, expand_inputs, read_input
-from cleaner.models import Skip
+from cleaner.models import Article, Reject, Skip
 from cleaner.pipeline import Cleaner
 from cleaner.rules.load import rules_digest
 
@@ -103,6 +104,17 @@ def settings_key(settings: dict[str, Any]) -> str:
     return hashlib.blake2b(canonical, digest_size=16).hexdigest()
 
 
+def part_paths(out_dir: Path, shard: Shard) -> tuple[Path, Path]:
+    """A shard's part files, articles and rejects: ``part-NNNNN.jsonl.gz`` and
+    ``part-NNNNN.rejects.jsonl.gz``. A directory named like a Parquet file
+    (``-o corpus.parquet/``, as Spark and DuckDB name a dataset written in parts) gets
+    its articles as ``part-NNNNN.parquet``; its rejects stay JSON Lines, so that
+    ``corpus.parquet/*.parquet`` is the articles alone."""
+    parquet = output_format(out_dir) == "parquet"
+    articles = f"{shard.name}.parquet" if parquet else f"{shard.name}.jsonl.gz"
+    return out_dir / articles, out_dir / f"{shard.name}.rejects.jsonl.gz"
+
+
 def marker_path(out_dir: Path, shard: Shard) -> Path:
     return out_dir / f"{shard.name}.done"
 
@@ -140,9 +152,11 @@ def clean_shard(
     stats = RunStats()
     if outcomes is None:
         cleaner = Cleaner(config)
-        outcomes = (outcome_of(unit, cleaner) for unit in shard_units(shard, config))
-    articles = JsonlWriter(out_dir / f"{shard.name}.jsonl.gz")
-    rejects = JsonlWriter(out_dir / f"{shard.name}.rejects.jsonl.gz")
+        units = shard_units(shard, config)
+        outcomes = (outcome_of(unit, cleaner, samples=True) for unit in units)
+    articles_path, rejects_path = part_paths(out_dir, shard)
+    articles = open_sink(articles_path, Article)
+    rejects = open_sink(rejects_path, Reject)
     try:
         for outcome in outcomes:
             add_outcome(stats, outcome)

@@ -7,6 +7,11 @@ outlets seen never fired: dead rules show, as over-eager ones do in the hit coun
 Articles whose id an earlier article of the run already had are counted too
 (:class:`IdTally`): an input that repeats its ids, or two copies of one file, would
 otherwise pass silently, and every later join on ``id`` would go wrong.
+
+The records keep only how many lines each rule removed, so the run also keeps a few of
+the lines themselves (:class:`~cleaner.engines.samples.RemovalSamples`): ``cleaner
+report`` shows them, since a count alone cannot tell a rule that takes boilerplate from
+one that takes prose.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from cleaner.engines.samples import RemovalSamples
 from cleaner.models import Article, Reject, Skip
 from cleaner.rules.compile import Rulebook
 from cleaner.rules.schema import EVERY_DOCUMENT
@@ -29,6 +35,14 @@ REPEAT_EXAMPLES = 5
 """Ids kept as examples of repeats: enough to look them up, few enough for one line."""
 
 Hashes = np.ndarray[Any, np.dtype[np.uint64]]
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """``count`` and the words for it: ``one`` for 1, else ``many`` (by default ``one``
+    and an s): ``1 duplicate``, ``2 duplicates``, ``1 story``, ``3 stories``, ``1
+    article repeats``, ``2 articles repeat``. Every count said in words goes through
+    here, so that no line says "1 clusters"."""
+    return f"{count:,} {one if count == 1 else many or one + 's'}"
 
 
 def id_hashes(ids: list[str]) -> Hashes:
@@ -176,6 +190,8 @@ class RunStats:
     """Whether repeated ids were counted across the whole run. False once stats merged in
     came without their id hashes (a shard marker written without them, or by a version
     before them): repeats within each part are counted, not those between parts."""
+    removals: RemovalSamples = field(default_factory=RemovalSamples)
+    """A few of the lines each rule removed, as examples."""
 
     @property
     def rejected(self) -> int:
@@ -238,6 +254,7 @@ class RunStats:
         stats.ids_whole_run = bool(repeated.get("whole_run", True)) and (
             hashes is not None or not stats.articles
         )
+        stats.removals = RemovalSamples.from_dict(data.get("removal_samples", {}))
         for name, o in data["outlets"].items():
             outlet = stats.outlets[name]
             outlet.documents, outlet.articles, outlet.rejects = (
@@ -256,6 +273,7 @@ class RunStats:
         self.ids_whole_run = self.ids_whole_run and other.ids_whole_run
         self.rejects.update(other.rejects)
         self.skipped.update(other.skipped)
+        self.removals.merge(other.removals)
         for name, theirs in other.outlets.items():
             mine = self.outlets[name]
             mine.documents += theirs.documents
@@ -313,17 +331,19 @@ class RunStats:
                 for name, o in sorted(self.outlets.items())
             },
             **{f"{name}_never_fired": never.get(name, []) for name in EVERY_DOCUMENT},
+            "removal_samples": self.removals.to_dict(),
         }
 
     def one_line(self) -> str:
         """``N articles, M rejected`` (the line every run prints on standard error)."""
-        line = f"{self.articles} articles, {self.rejected} rejected"
+        line = f"{plural(self.articles, 'article')}, {self.rejected:,} rejected"
         if self.rejects:
             line += " (" + ", ".join(f"{n} {r}" for r, n in sorted(self.rejects.items())) + ")"
         if self.skipped:
-            line += f"; {sum(self.skipped.values())} skipped"
+            line += f"; {sum(self.skipped.values()):,} skipped"
         if self.repeated_ids:
-            line += f"; {self.repeated_ids} articles repeat an earlier id"
+            line += f"; {plural(self.repeated_ids, 'article repeats', 'articles repeat')}"
+            line += " an earlier id"
             notes = []
             if self.ids.examples:
                 shown = self.ids.examples[:3]

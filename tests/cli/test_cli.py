@@ -77,7 +77,7 @@ def test_output_file_and_rejects_beside_it(tmp_path: Path) -> None:
         ("binary.txt", "undecodable"),
         ("empty.txt", "empty_input"),
     ]
-    assert "1 articles, 2 rejected (1 empty_input, 1 undecodable)" in result.stderr
+    assert "1 article, 2 rejected (1 empty_input, 1 undecodable)" in result.stderr
     assert not list((tmp_path / "out").glob(".*.tmp"))
 
 

@@ -1,4 +1,5 @@
-"""Counting a run (cleaner/stats.py)."""
+"""Counting a run (cleaner/engines/stats.py), and its samples of removed lines
+(cleaner/engines/samples.py)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,19 @@ import pytest
 
 from cleaner import CleanerConfig
 from cleaner.config import LearnConfig
+from cleaner.engines.outcome import add_outcome, outcome_of
 from cleaner.engines.run import clean_to_directory, clean_to_stream
-from cleaner.engines.stats import UNKNOWN_OUTLET, IdTally, RunStats
-from cleaner.models import Article, Reject, RejectReason, Skip
+from cleaner.engines.samples import (
+    SAMPLE_CHARS,
+    SAMPLES_PER_RULE,
+    Removal,
+    RemovalSamples,
+    pick_removals,
+    sample_key,
+)
+from cleaner.engines.stats import UNKNOWN_OUTLET, IdTally, RunStats, plural
+from cleaner.models import Article, RawDocument, Reject, RejectReason, Skip
+from cleaner.pipeline import Cleaner
 from cleaner.text.signals import measure
 
 
@@ -66,7 +77,22 @@ def test_one_line_counts_articles_and_rejects_with_reasons_sorted_by_name() -> N
 def test_one_line_without_rejects_has_no_reason_list() -> None:
     stats = RunStats()
     stats.add(_article("kompas", {}))
-    assert stats.one_line() == "1 articles, 0 rejected"
+    assert stats.one_line() == "1 article, 0 rejected"
+
+
+def test_counts_in_words_are_singular_for_one_only() -> None:
+    assert plural(1, "duplicate") == "1 duplicate"
+    assert plural(0, "duplicate") == "0 duplicates"
+    assert plural(2, "story", "stories") == "2 stories"
+    assert plural(1, "story", "stories") == "1 story"
+    assert plural(1, "article repeats", "articles repeat") == "1 article repeats"
+    assert plural(12_345, "article") == "12,345 articles"
+
+
+def test_one_article_repeating_an_id_is_said_in_the_singular() -> None:
+    assert _with_ids("a", "a").one_line() == (
+        "2 articles, 0 rejected; 1 article repeats an earlier id (e.g. a)"
+    )
 
 
 def test_rejected_is_the_sum_over_reasons() -> None:
@@ -248,18 +274,27 @@ STORY = (
 )
 
 
-def _inputs(tmp_path: Path) -> list[str]:
-    """Two JSONL files whose ids repeat within each file and between them."""
+def _write_inputs(tmp_path: Path, files: list[list[tuple[str, str]]]) -> list[str]:
+    """JSONL files of ``(id, text)`` records, one per list."""
     paths = []
-    for f, ids in enumerate([[f"a{i % 7}" for i in range(12)], [f"a{i}" for i in range(5, 14)]]):
+    for f, records in enumerate(files):
         path = tmp_path / f"in-{f}.jsonl"
-        lines = [
-            json.dumps({"id": doc_id, "text": f"{STORY}\nBerita nomor {f}-{n} dari kota."})
-            for n, doc_id in enumerate(ids)
-        ]
+        lines = [json.dumps({"id": doc_id, "text": text}) for doc_id, text in records]
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         paths.append(str(path))
     return paths
+
+
+def _inputs(tmp_path: Path) -> list[str]:
+    """Two JSONL files whose ids repeat within each file and between them."""
+    ids = [[f"a{i % 7}" for i in range(12)], [f"a{i}" for i in range(5, 14)]]
+    return _write_inputs(
+        tmp_path,
+        [
+            [(doc_id, f"{STORY}\nBerita nomor {f}-{n} dari kota.") for n, doc_id in enumerate(file)]
+            for f, file in enumerate(ids)
+        ],
+    )
 
 
 def test_one_and_two_workers_and_shards_count_the_same_repeats(tmp_path: Path) -> None:
@@ -278,3 +313,138 @@ def test_one_and_two_workers_and_shards_count_the_same_repeats(tmp_path: Path) -
     sharded = clean_to_directory(inputs, config, tmp_path / "shards", workers=2, shard_bytes=1)
     assert len(list((tmp_path / "shards").glob("part-*.done"))) == 2
     assert (sharded.repeated_ids, sharded.ids_whole_run) == (7, True)
+
+
+# Samples of the removed lines: a few per rule, the same however the run is split.
+
+
+def _removal(rule: str, text: str, source: str) -> Removal:
+    (removal,) = pick_removals([(rule, text)], source)
+    return removal
+
+
+def _removals(count: int, seed: int = 3) -> list[Removal]:
+    rng = random.Random(seed)
+    return [
+        _removal(f"r/{rng.randrange(4)}", f"baris {rng.randrange(40)}", f"f.jsonl:{n}")
+        for n in range(count)
+    ]
+
+
+def _first_by_key(values: set[str], most: int) -> list[str]:
+    return sorted(values, key=lambda value: (sample_key(value), value))[:most]
+
+
+def test_a_document_offers_one_line_per_rule_cut_short() -> None:
+    picked = pick_removals([("r/a", "x"), ("r/a", "y"), ("r/b", "z"), ("r/a", "x")], "s:1")
+    assert [(p.rule, p.source) for p in picked] == [("r/a", "s:1"), ("r/b", "s:1")]
+    assert picked[0].text == _first_by_key({"x", "y"}, 1)[0]
+    assert picked[0].key == sample_key(picked[0].text)
+    (long,) = pick_removals([("r/a", "kata " * 100)], "s:2")
+    assert len(long.text) == SAMPLE_CHARS and long.text.endswith("…")
+    assert pick_removals([], "s:3") == ()
+
+
+def test_samples_keep_the_smallest_keys_of_different_texts() -> None:
+    removals = _removals(400)
+    samples = RemovalSamples()
+    for removal in removals:
+        samples.add(removal)
+    assert set(samples.rules) == {r.rule for r in removals}
+    for rule, kept in samples.rules.items():
+        texts = {r.text for r in removals if r.rule == rule}
+        assert len(texts) > SAMPLES_PER_RULE  # so that the bound is what holds them back
+        assert len(kept) == SAMPLES_PER_RULE
+        assert sorted(kept) == sorted(_first_by_key(texts, SAMPLES_PER_RULE))
+        for text, (_, _, source) in kept.items():
+            sources = {r.source for r in removals if r.rule == rule and r.text == text}
+            assert source == _first_by_key(sources, 1)[0]
+    shown = samples.samples()
+    assert list(shown) == sorted(shown)
+    assert all(len(pairs) == SAMPLES_PER_RULE for pairs in shown.values())
+
+
+def test_samples_merged_from_any_split_in_any_order_are_the_same() -> None:
+    removals = _removals(400)
+    whole = RemovalSamples()
+    for removal in removals:
+        whole.add(removal)
+    for seed in range(6):
+        rng = random.Random(seed)
+        shuffled = removals[:]
+        rng.shuffle(shuffled)
+        cuts = sorted(rng.sample(range(1, len(shuffled)), 3))
+        parts = []
+        for start, end in zip([0, *cuts], [*cuts, len(shuffled)], strict=True):
+            part = RemovalSamples()
+            for removal in shuffled[start:end]:
+                part.add(removal)
+            parts.append(part)
+        rng.shuffle(parts)
+        merged = RemovalSamples()
+        for part in parts:
+            merged.merge(part)
+        assert merged == whole
+
+
+def test_samples_go_through_the_stats_file_and_shard_markers_unchanged() -> None:
+    stats = RunStats()
+    for removal in _removals(100):
+        stats.removals.add(removal)
+    said = json.loads(json.dumps(stats.to_dict(id_hashes=True)))
+    assert said["removal_samples"]["r/0"][0] == {
+        "text": stats.removals.samples()["r/0"][0][0],
+        "source": stats.removals.samples()["r/0"][0][1],
+    }
+    assert RunStats.from_dict(said).removals == stats.removals
+    merged = RunStats()
+    merged.merge(RunStats.from_dict(said))
+    assert merged.removals == stats.removals
+    del said["removal_samples"]  # a marker of an earlier version
+    assert RunStats.from_dict(said).removals == RemovalSamples()
+
+
+BOILERPLATE = "ADVERTISEMENT\nBaca juga: Harga cabai naik lagi di pasar nomor {n}\n"
+
+
+def test_an_outcome_offers_samples_only_when_asked(cleaner: Cleaner) -> None:
+    text = f"Judul berita\n{STORY}\n{BOILERPLATE.format(n=1)}{STORY}"
+    doc = RawDocument(source="a.jsonl:1", data=text, kind="text")
+    assert outcome_of(doc, cleaner).removed == ()
+    outcome = outcome_of(doc, cleaner, samples=True)
+    assert outcome.kind == "article"
+    assert {(r.rule, r.text, r.source) for r in outcome.removed} == {
+        ("lexicon/advertisement", "ADVERTISEMENT", "a.jsonl:1"),
+        ("lexicon/related-link", "Baca juga: Harga cabai naik lagi di pasar nomor 1", "a.jsonl:1"),
+    }
+    stats = RunStats()
+    add_outcome(stats, outcome)
+    assert stats.removals.samples()["lexicon/advertisement"] == [("ADVERTISEMENT", "a.jsonl:1")]
+
+
+def _boilerplate_inputs(tmp_path: Path) -> list[str]:
+    return _write_inputs(
+        tmp_path,
+        [
+            [(f"d{f}-{n}", f"{STORY}\n{BOILERPLATE.format(n=f * 10 + n)}{STORY}") for n in range(6)]
+            for f in range(3)
+        ],
+    )
+
+
+def test_one_and_two_workers_and_shards_keep_the_same_samples(tmp_path: Path) -> None:
+    inputs = _boilerplate_inputs(tmp_path)
+    config = CleanerConfig(learn=LearnConfig(enabled=False))
+    kept = [
+        clean_to_stream(inputs, config, tmp_path / f"out-{workers}.jsonl", workers=workers)
+        for workers in (1, 2)
+    ]
+    sharded = clean_to_directory(inputs, config, tmp_path / "shards", workers=2, shard_bytes=1)
+    assert len(list((tmp_path / "shards").glob("part-*.done"))) == 3
+    assert kept[0].removals == kept[1].removals == sharded.removals
+    samples = kept[0].removals.samples()
+    assert [text for text, _ in samples["lexicon/advertisement"]] == ["ADVERTISEMENT"]
+    related = samples["lexicon/related-link"]
+    assert len(related) == SAMPLES_PER_RULE
+    assert all(text.startswith("Baca juga: Harga cabai") for text, _ in related)
+    assert all(source.startswith(str(tmp_path)) for _, source in related)

@@ -349,3 +349,59 @@ class CleanerConfig(BaseModel):
     def _check_offset(cls, value: str) -> str:
         parse_offset(value)
         return value
+
+
+def read_config_file(path: Path) -> dict[str, Any]:
+    """The settings a TOML file gives, as :class:`CleanerConfig`'s fields (tables for
+    ``[read]``, ``[quality]``, ``[learn]``, ``[repair]``), not yet checked: the command
+    line merges its own options in first (:func:`merge_settings`). Relative paths in
+    ``rules_dirs`` and ``learned`` are taken from the file's folder, so a project's
+    configuration works from anywhere. An unreadable file raises :class:`ValueError`
+    with one line."""
+    import tomllib
+
+    try:
+        settings = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ValueError(f"cannot read {path}: {exc.strerror}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path}: not TOML: {exc}") from None
+    home = path.parent
+    if isinstance(dirs := settings.get("rules_dirs"), list):
+        settings["rules_dirs"] = [home / d if isinstance(d, str) else d for d in dirs]
+    if isinstance(learned := settings.get("learned"), str):
+        settings["learned"] = home / learned
+    return settings
+
+
+def merge_settings(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """``base`` with ``changes`` laid over it, table by table (a change to
+    ``quality.min_words`` keeps the file's other ``quality`` settings)."""
+    merged = dict(base)
+    for name, value in changes.items():
+        if isinstance(value, dict) and isinstance(merged.get(name), dict):
+            merged[name] = merge_settings(merged[name], value)
+        else:
+            merged[name] = value
+    return merged
+
+
+class SettingError(ValueError):
+    """A setting :class:`CleanerConfig` refuses: ``name`` is its dotted place
+    (``quality.min_words``), ``problem`` what is wrong, in one line."""
+
+    def __init__(self, name: str, problem: str) -> None:
+        super().__init__(f"{name}: {problem}")
+        self.name = name
+        self.problem = problem
+
+
+def config_from(settings: dict[str, Any]) -> CleanerConfig:
+    """:class:`CleanerConfig` from merged settings; a wrong one raises
+    :class:`SettingError` naming the first wrong setting."""
+    try:
+        return CleanerConfig.model_validate(settings)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = ".".join(str(part) for part in first["loc"]) or "settings"
+        raise SettingError(name, first["msg"].removeprefix("Value error, ")) from None

@@ -10,18 +10,20 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from pydantic import ValidationError
 
 from cleaner.cli.app import app, dedup_line, err, expected_errors
 from cleaner.config import (
     INPUT_FIELDS,
     CleanerConfig,
     InputFormat,
-    LearnConfig,
     QualityConfig,
     ReadConfig,
+    SettingError,
+    config_from,
     default_max_unit_bytes,
     keys_given,
+    merge_settings,
+    read_config_file,
 )
 from cleaner.engines.local import default_workers
 from cleaner.engines.run import Engine, clean_to_directory, clean_to_stream
@@ -39,6 +41,7 @@ from cleaner.rules.repeats import SiteRepeats
 @app.command()
 @expected_errors
 def clean(
+    ctx: typer.Context,
     inputs: Annotated[
         list[str] | None,
         typer.Argument(
@@ -253,33 +256,44 @@ def clean(
             "instead of learning.",
         ),
     ] = None,
+    config_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            metavar="FILE",
+            help="Settings from a TOML file: CleanerConfig's fields, with [quality], "
+            "[learn], [read] and [repair] tables (docs/usage.md); options given here "
+            "win over the file.",
+        ),
+    ] = None,
 ) -> None:
     """Clean INPUTs into article records, one JSON object per line."""
     if not inputs:
         if sys.stdin.isatty():
             raise CleanerError("no input given (name files or directories, or - for stdin)")
         inputs = [STDIN]
+    given = {  # the options on the command line (typer may vendor click: by name)
+        name
+        for name in ctx.params
+        if getattr(ctx.get_parameter_source(name), "name", "DEFAULT") != "DEFAULT"
+    }
     try:
-        keys = keys_given(key_options or [])
+        settings = read_config_file(config_file) if config_file is not None else {}
     except ValueError as exc:
-        raise CleanerError(f"--key {exc}") from None
-    check_inputs(inputs, ReadConfig(format=input_format))
-    if thresholds and not quality:
-        raise CleanerError("--threshold changes --quality's thresholds: add --quality")
-    if quality and not signals:
-        raise CleanerError("--quality filters on the signals: it cannot go with --no-signals")
+        raise CleanerError(str(exc)) from None
     workers = workers or default_workers()
-    max_bytes = max_bytes or default_max_unit_bytes(workers)
-    config = CleanerConfig(
-        rules_dirs=tuple(rules or ()),
-        outlet=outlet,
-        read=ReadConfig(format=input_format, max_unit_bytes=max_bytes, keys=keys),
-        signals=signals,
-        quality=quality_config(quality, thresholds or []),
-        learn=LearnConfig(enabled=learn, site_key=site_key),
-        learned=learned,
-        time_limit=time_limit,
-    )
+    settings = merge_settings(settings, _given_settings(ctx.params, given))
+    settings.setdefault("read", {}).setdefault("max_unit_bytes", default_max_unit_bytes(workers))
+    if settings.get("quality", {}).get("enabled") and settings.get("signals") is False:
+        raise CleanerError("--quality filters on the signals: it cannot go with --no-signals")
+    if thresholds and not settings.get("quality", {}).get("enabled"):
+        raise CleanerError("--threshold changes --quality's thresholds: add --quality")
+    try:
+        config = config_from(settings)
+    except SettingError as exc:
+        raise CleanerError(f"{_setter(exc.name, given, config_file)} {exc.problem}") from None
+    check_inputs(inputs, ReadConfig(format=config.read.format))
+    learned = config.learned
     if learned is not None and not learned.is_file():
         raise CleanerError(f"no such file: {learned}")
     output = Path(output_arg) if output_arg not in (None, "-") else None
@@ -351,9 +365,65 @@ def clean(
         raise typer.Exit(1)
 
 
-def quality_config(enabled: bool, thresholds: list[str]) -> QualityConfig:
-    """The ``--quality`` settings with ``--threshold NAME=VALUE`` changes; a bad name or
-    value is a one-line error naming it."""
+CONFIG_OPTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "rules": ("--rules", ("rules_dirs",)),
+    "outlet": ("--outlet", ("outlet",)),
+    "input_format": ("--format", ("read", "format")),
+    "max_bytes": ("--max-bytes", ("read", "max_unit_bytes")),
+    "key_options": ("--key", ("read", "keys")),
+    "signals": ("--signals", ("signals",)),
+    "quality": ("--quality", ("quality", "enabled")),
+    "thresholds": ("--threshold", ("quality",)),  # each NAME=VALUE: quality.NAME
+    "learn": ("--learn", ("learn", "enabled")),
+    "site_key": ("--site-key", ("learn", "site_key")),
+    "learned": ("--learned", ("learned",)),
+    "time_limit": ("--time-limit", ("time_limit",)),
+}
+"""The options of ``cleaner clean`` that are settings of :class:`CleanerConfig`, and
+where each goes: the one table the command line and ``--config`` files share."""
+
+
+def _given_settings(values: dict[str, Any], given: set[str]) -> dict[str, Any]:
+    """The settings the options on the command line give (``values``: every option's
+    value; an option left at its default leaves the configuration file's value, or the
+    default, in place)."""
+    changes: dict[str, Any] = {}
+    for option, (_, path) in CONFIG_OPTIONS.items():
+        if option not in given:
+            continue
+        value = values[option]
+        if option == "key_options":
+            try:
+                value = keys_given(value or []).model_dump(exclude_unset=True)
+            except ValueError as exc:
+                raise CleanerError(f"--key {exc}") from None
+        if option == "thresholds":
+            changes.setdefault("quality", {}).update(threshold_changes(value or []))
+            continue
+        table = changes
+        for part in path[:-1]:
+            table = table.setdefault(part, {})
+        table[path[-1]] = value
+    return changes
+
+
+def _setter(name: str, given: set[str], config_file: Path | None) -> str:
+    """Who gave the wrong setting ``name`` (``quality.min_words``), for its one-line
+    error: the option on the command line (``--threshold min_words:``), else the
+    configuration file."""
+    place = name.split(".")
+    for option, (flag, path) in CONFIG_OPTIONS.items():
+        if option not in given or place[: len(path)] != list(path):
+            continue
+        if option == "thresholds":
+            return f"{flag} {'.'.join(place[1:])}:"
+        return f"{flag}:"
+    return f"{config_file}: {name}:" if config_file is not None else f"{name}:"
+
+
+def threshold_changes(thresholds: list[str]) -> dict[str, Any]:
+    """``--threshold NAME=VALUE`` items as QualityConfig settings (not yet checked); a
+    name that is not a threshold is a one-line error."""
     changes: dict[str, Any] = {}
     names = sorted(n for n in QualityConfig.model_fields if n != "enabled")
     for item in thresholds:
@@ -370,12 +440,7 @@ def quality_config(enabled: bool, thresholds: list[str]) -> QualityConfig:
             changes[name] = tuple((n, share) for n, share in pairs)
         else:
             changes[name] = value.strip()
-    try:
-        return QualityConfig(enabled=enabled, **changes)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise CleanerError(f"--threshold {where}: {first['msg']}") from None
+    return changes
 
 
 def _progress(quiet: bool, unit: str) -> Any:

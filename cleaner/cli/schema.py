@@ -12,6 +12,7 @@ import typer
 from pydantic import BaseModel
 
 from cleaner.cli.app import app, expected_errors
+from cleaner.config import CleanerConfig
 from cleaner.errors import CleanerError
 from cleaner.io.arrow import arrow_text, duckdb_columns, hf_features
 from cleaner.models import Article, Reject
@@ -22,12 +23,14 @@ class SchemaName(StrEnum):
     article = "article"
     reject = "reject"
     rules = "rules"
+    config = "config"
 
 
-_SCHEMAS: dict[SchemaName, type[Article] | type[Reject] | type[RuleFile]] = {
+_SCHEMAS: dict[SchemaName, type[BaseModel]] = {
     SchemaName.article: Article,
     SchemaName.reject: Reject,
     SchemaName.rules: RuleFile,
+    SchemaName.config: CleanerConfig,
 }
 
 
@@ -66,15 +69,15 @@ def schema(
         ),
     ] = False,
 ) -> None:
-    """Print the JSON Schema of the article record (or of rejects, or of rule files), or
-    the typed columns downstream tools read the records with."""
+    """Print the JSON Schema of the article record (or of rejects, rule files, or the
+    --config file), or the typed columns downstream tools read the records with."""
     chosen = [flag for flag, on in zip(_COLUMNS, (duckdb, arrow, features), strict=True) if on]
     model = _SCHEMAS[name]
     if not chosen:
         typer.echo(json.dumps(model.model_json_schema(), indent=2, ensure_ascii=False))
     elif len(chosen) > 1:
         raise CleanerError(f"{' and '.join(chosen)}: give one of them")
-    elif model is RuleFile:
+    elif model not in (Article, Reject):
         raise CleanerError(f"{chosen[0]} prints the columns of records (article, reject)")
     else:
         typer.echo(_COLUMNS[chosen[0]](model))

@@ -134,7 +134,7 @@ def clean(
         Engine,
         typer.Option(
             help="local: this machine; dask: a Dask cluster (needs -o DIR/ and "
-            "`pip install 'cleaner[dask]'`).",
+            "`pip install '.[dask]'`).",
             metavar="ENGINE",
         ),
     ] = "local",

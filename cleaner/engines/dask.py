@@ -7,7 +7,7 @@ with one partition per shard maps :func:`cleaner.engines.shards.clean_shard` ove
 files and completion marker in the output directory, exactly as the local engine does,
 so the two give the same files, and ``--resume`` works across both.
 
-The workers need the ``cleaner`` package (``pip install 'cleaner[dask]'``) and must see
+The workers need the ``cleaner`` package (the ``indonews-cleaner`` distribution with its ``dask`` extra: ``pip install '.[dask]'`` in a clone) and must see
 the input and output paths (a shared file system).
 """
 
@@ -85,7 +85,7 @@ def dask_client(scheduler: str | None, workers: int) -> Iterator[Any]:
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError:
-        raise CleanerError("the Dask engine needs Dask: pip install 'cleaner[dask]'") from None
+        raise CleanerError("the Dask engine needs Dask: pip install '.[dask]'") from None
     cluster: Any = None
     try:
         if scheduler:

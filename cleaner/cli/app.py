@@ -36,6 +36,24 @@ app = typer.Typer(
     context_settings=HELP,
 )
 
+
+def _plain_argument(display: Callable[[Any, Any], str | None]) -> Callable[[Any, Any], str | None]:
+    """An argument's help shows its metavar alone (``FILE``), as an option's does: typer
+    appends the Python type to arguments (``FILE <str>``, ``INPUT <list[str]>``) even
+    when a metavar is given. Choices stay listed (``NAME <article|reject|…>``)."""
+
+    def shown(self: Any, ctx: Any) -> str | None:
+        if self.metavar is not None and not self.type_descriptor.is_choice:
+            return None
+        return display(self, ctx)
+
+    return shown
+
+
+typer.core.TyperArgument.display_type_rich = _plain_argument(  # type: ignore[method-assign,assignment]
+    typer.core.TyperArgument.display_type_rich
+)
+
 P = ParamSpec("P")
 R = TypeVar("R")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -329,10 +330,25 @@ def test_usage_errors_are_one_line_and_exit_2(args: list[str], said: str) -> Non
     assert result.stderr == f"{said}\n"
 
 
+COMMANDS = [
+    ["clean"],
+    ["dedup"],
+    ["report"],
+    ["explain"],
+    ["schema"],
+    *([["rules", name] for name in ("list", "check", "new", "test", "learn")]),
+]
+
+
 def test_help_shows_plain_metavars() -> None:
     said = runner.invoke(app, ["clean", "-h"]).stdout
     assert "-o, --output FILE" in said and "--workers N" in said and "--rules DIR" in said
-    assert "<int range>" not in said and "<path>" not in said and "<list[Path]>" not in said
+    assert "\n  INPUT  " in said  # the argument's name alone, no Python type after it
+    for command in COMMANDS:
+        said = runner.invoke(app, [*command, "-h"]).stdout
+        internal = re.findall(r"<(?:int|float|str|path|list\[|int range|float range)[^>]*>", said)
+        assert internal == [], (command, internal)
+    assert "NAME <article|reject|rules|config>" in runner.invoke(app, ["schema", "-h"]).stdout
 
 
 def test_thresholds_are_set_from_the_command_line(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
@@ -300,6 +300,7 @@ JSON = st.recursive(
         max_size=6,
     )
 )
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # a loaded CI machine
 def test_any_json_object_is_a_document_or_a_reject(record: dict[str, Any]) -> None:
     line = json.dumps(record).encode()
     result = jsonl_record(line, "f:1")

@@ -7,8 +7,9 @@ with one partition per shard maps :func:`cleaner.engines.shards.clean_shard` ove
 files and completion marker in the output directory, exactly as the local engine does,
 so the two give the same files, and ``--resume`` works across both.
 
-The workers need the ``cleaner`` package (the ``indonews-cleaner`` distribution with its ``dask`` extra: ``pip install '.[dask]'`` in a clone) and must see
-the input and output paths (a shared file system).
+The workers need the ``cleaner`` package (the ``indonews-cleaner`` distribution with its
+``dask`` extra: ``pip install '.[dask]'`` in a clone) and must see the input and output
+paths (a shared file system).
 """
 
 from __future__ import annotations

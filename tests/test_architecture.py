@@ -158,3 +158,16 @@ def test_tests_mirror_the_package() -> None:
     subpackages = {p.parent.name for p in PACKAGE.glob("*/__init__.py")}
     test_folders = {p.parent.name for p in (ROOT / "tests").glob("*/__init__.py")}
     assert subpackages <= test_folders, subpackages - test_folders
+
+
+def test_the_command_line_starts_without_parquets_libraries() -> None:
+    """pyarrow (tens of MB in every worker) loads only when Parquet is written or read."""
+    import subprocess
+    import sys
+
+    code = "import sys, cleaner.cli; print(sorted({m.split('.')[0] for m in sys.modules}))"
+    found = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout
+    assert "'cleaner'" in found
+    assert "'pyarrow'" not in found and "'datasets'" not in found and "'duckdb'" not in found

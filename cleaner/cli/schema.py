@@ -14,7 +14,6 @@ from pydantic import BaseModel
 from cleaner.cli.app import app, expected_errors
 from cleaner.config import CleanerConfig
 from cleaner.errors import CleanerError
-from cleaner.io.arrow import arrow_text, duckdb_columns, hf_features
 from cleaner.models import Article, Reject
 from cleaner.rules.schema import RuleFile
 
@@ -34,12 +33,21 @@ _SCHEMAS: dict[SchemaName, type[BaseModel]] = {
 }
 
 
-_COLUMNS: dict[str, Callable[[type[BaseModel]], str]] = {
-    "--duckdb": duckdb_columns,
-    "--arrow": arrow_text,
-    "--features": lambda model: json.dumps(hf_features(model).to_dict(), indent=2),
-}
-"""The typed column lists ``cleaner schema`` prints, by option."""
+def _columns(flag: str, model: type[BaseModel]) -> str:
+    """The typed column list ``cleaner schema`` prints for ``flag`` (pyarrow is loaded
+    here, not when the command line starts)."""
+    from cleaner.io.arrow import arrow_text, duckdb_columns, hf_features
+
+    printers: dict[str, Callable[[type[BaseModel]], str]] = {
+        "--duckdb": duckdb_columns,
+        "--arrow": arrow_text,
+        "--features": lambda model: json.dumps(hf_features(model).to_dict(), indent=2),
+    }
+    return printers[flag](model)
+
+
+_COLUMNS = ("--duckdb", "--arrow", "--features")
+"""The options that print typed column lists, in the order of their flags."""
 
 
 @app.command()
@@ -80,4 +88,4 @@ def schema(
     elif model not in (Article, Reject):
         raise CleanerError(f"{chosen[0]} prints the columns of records (article, reject)")
     else:
-        typer.echo(_COLUMNS[chosen[0]](model))
+        typer.echo(_columns(chosen[0], model))

@@ -10,7 +10,6 @@ from typing import Any
 import orjson
 
 from cleaner.errors import CleanerError
-from cleaner.io.arrow import records as arrow_records
 from cleaner.io.sinks import output_format
 from cleaner.io.streams import decompressed
 
@@ -45,6 +44,8 @@ def _parquet_records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """The rows of a Parquet file of articles as the JSON Lines output's objects (the
     timestamps in UTC, as Parquet keeps them), a row group at a time."""
     import pyarrow.parquet as pq
+
+    from cleaner.io.arrow import records as arrow_records
 
     try:
         table = pq.ParquetFile(path)

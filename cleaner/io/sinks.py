@@ -27,13 +27,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Literal, Protocol, Self
 
-import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
-import pyarrow.parquet as pq  # type: ignore[import-untyped, unused-ignore]
 import zstandard
 from pydantic import BaseModel
 
 from cleaner.errors import OutputError
-from cleaner.io.arrow import arrow_schema, lines_to_batch
 from cleaner.io.formats import COMPRESSION_SUFFIXES, FORMATS
 
 
@@ -233,13 +230,19 @@ class ParquetSink(_Writer):
     """
 
     def __init__(self, path: Path, model: type[BaseModel]) -> None:
+        # pyarrow is loaded here, for Parquet only: a JSON Lines run (and every worker)
+        # starts without its libraries (tens of MB)
+        import pyarrow.parquet as pq
+
+        from cleaner.io.arrow import arrow_schema
+
         self.path = path
         self.count = 0
         self._model = model
         self._lines: list[str] = []
-        self._batches: list[pa.RecordBatch] = []
+        self._batches: list[Any] = []  # pyarrow RecordBatches
         self._target: _Target | None = None
-        self._writer: pq.ParquetWriter | None = None
+        self._writer: Any = None  # a pyarrow.parquet.ParquetWriter
         schema = arrow_schema(model)
         with self._failing():
             self._target = _Target(path)
@@ -259,6 +262,8 @@ class ParquetSink(_Writer):
     def _convert(self) -> None:
         """Turn the held lines into a batch; write a row group when one is full."""
         if self._lines:
+            from cleaner.io.arrow import lines_to_batch
+
             self._batches.append(lines_to_batch(self._lines, self._model))
             self._lines = []
         rows = sum(batch.num_rows for batch in self._batches)
@@ -269,6 +274,8 @@ class ParquetSink(_Writer):
         if not self._batches:
             return
         assert self._writer is not None
+        import pyarrow as pa
+
         group = pa.Table.from_batches(self._batches)
         self._batches = []
         with self._failing():

@@ -58,8 +58,8 @@ clean:  ## remove out/ and caches (keeps .venv)
 eval: install  ## fixtures, ../shared/realpages and ../shared/corpora against quality/baseline.yaml (cleaner, trafilatura, jusText; under a minute); writes docs/quality.md
 	$(BIN)/python -m tools.evaluate --realpages $(REALPAGES) --corpora $(CORPORA) --baseline quality/baseline.yaml --write docs/quality.md
 
-bench: install  ## speed against ftfy and trafilatura alone, every core, peak memory (a few minutes; python -m tools.bench --full for the long run); writes docs/benchmarks.md
-	$(BIN)/python -m tools.bench --write docs/benchmarks.md
+bench: install  ## speed against ftfy and trafilatura alone (synthetic and ../shared/corpora), every core, peak memory (about 4 minutes; BENCH_ARGS='--full' for the long run, '--instructions 100' to count instructions with callgrind); writes docs/benchmarks.md
+	$(BIN)/python -m tools.bench --write docs/benchmarks.md $(BENCH_ARGS)
 
 interrupt: install  ## Ctrl-C and SIGTERM 200 times on a real two-worker run (../shared/corpora; about 15 minutes)
 	$(BIN)/python -m tools.interrupt --corpus $(CORPORA)/longtail-891.jsonl

@@ -28,6 +28,7 @@ import platform
 import random
 import re
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -364,6 +365,56 @@ def corpora_race(texts: list[str], work: Path, rounds: int) -> dict[str, float]:
     return best
 
 
+_COUNTED = """
+import sys, orjson
+mode, path, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+texts = [orjson.loads(line)["text"] for line in open(path, "rb")][:n]
+import ftfy
+from cleaner import Cleaner, CleanerConfig
+from cleaner.models import RawDocument
+cleaner = Cleaner(CleanerConfig())
+cleaner.clean(RawDocument(source="warm", data=texts[0], kind="text"))
+if mode == "ftfy":
+    for text in texts:
+        ftfy.fix_text(text)
+elif mode == "cleaner":
+    for i, text in enumerate(texts):
+        cleaner.clean(RawDocument(source=f"x:{i}", data=text, kind="text")).model_dump_json()
+"""
+"""One process under callgrind: start-up, the texts read, and then the work of ``mode``
+(``none`` does no work: the others' counts less its count are their work alone)."""
+
+
+def instruction_counts(texts: list[str], work: Path) -> dict[str, int] | None:
+    """Instructions per document for ``ftfy.fix_text`` alone and for the cleaner's whole
+    per-document function (cleaned and dumped as JSON), counted by callgrind: the same
+    count whatever else the machine is doing, unlike seconds. ``None`` without valgrind."""
+    if shutil.which("valgrind") is None:
+        return None
+    source = work / "counted.jsonl"
+    _write_jsonl(source, "text", texts)
+    script = work / "counted.py"
+    script.write_text(_COUNTED, encoding="utf-8")
+    totals = {}
+    for mode in ("none", "ftfy", "cleaner"):
+        ran = subprocess.run(
+            [
+                *("valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"),
+                *(sys.executable, str(script), mode, str(source), str(len(texts))),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        found = re.search(r"Collected : (\d+)", ran.stderr)
+        assert found is not None, ran.stderr[-500:]
+        totals[mode] = int(found.group(1))
+    return {
+        "ftfy.fix_text alone": (totals["ftfy"] - totals["none"]) // len(texts),
+        "cleaner (per-document function)": (totals["cleaner"] - totals["none"]) // len(texts),
+    }
+
+
 def _process_cpu(work: Callable[[], object]) -> float:
     start = time.process_time()
     work()
@@ -534,6 +585,13 @@ def main(argv: list[str] | None = None) -> int:
         help="real JSONL corpora for the text path's ratio to ftfy (skipped when absent)",
     )
     parser.add_argument("--copies", type=int, help="times the corpora are repeated (1; --full: 3)")
+    parser.add_argument(
+        "--instructions",
+        type=int,
+        default=0,
+        help="also count instructions per document with callgrind on this many real "
+        "texts (e.g. 100: about 3 minutes; 0: skip)",
+    )
     parser.add_argument("--write", type=Path, help="also write the report (Markdown) here")
     parser.add_argument("--workdir", type=Path, help="keep the corpus here (default: temporary)")
     args = parser.parse_args(argv)
@@ -645,6 +703,23 @@ def main(argv: list[str] | None = None) -> int:
                 for i, t in enumerate(real[:2000])
             ]
             real_stages = stage_costs(real_docs)
+            if args.instructions:
+                print(f"instructions per document (callgrind, {args.instructions} texts)…")
+                counts = instruction_counts(real[: args.instructions], work)
+                if counts is not None:
+                    for name, count in counts.items():
+                        real_rows.append([f"{name}: instructions per document", "", f"{count:,}"])
+                    ratio = (
+                        counts["ftfy.fix_text alone"] / counts["cleaner (per-document function)"]
+                    )
+                    targets.append(
+                        Target(
+                            "real corpora: ftfy.fix_text / cleaner, instructions per document",
+                            ratio,
+                            "≥ 1.5",
+                            ratio >= 1.5,
+                        )
+                    )
         ceiling = 0.0
         if args.workers > 1:
             print("the machine's own scaling…")

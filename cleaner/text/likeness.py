@@ -142,5 +142,11 @@ def article_like(lines: Sequence[str]) -> bool:
         if sum(len(line.split()) for line in lines) < MIN_LISTING_WORDS:
             return True
         lines = [s for line in lines for s in _SENTENCE_END.split(line) if s.strip()]
-    measured = likeness(lines, frozenset())
-    return measured.prose >= MIN_ARTICLE_PROSE or measured.score >= MIN_ARTICLE_SHARE
+    prose = chars = 0  # likeness(lines) without links, stopped at enough prose
+    for line in lines:
+        chars += len(line)
+        if is_prose(line):
+            prose += len(line)
+            if prose >= MIN_ARTICLE_PROSE:
+                return True  # most articles: within their first lines
+    return prose >= MIN_ARTICLE_PROSE or (chars > 0 and prose / chars >= MIN_ARTICLE_SHARE)

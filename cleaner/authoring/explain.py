@@ -85,6 +85,11 @@ class Explanation:
             out.setdefault("fields", {})
             for name, value in _page_fields(prepared.page).items():
                 out["fields"].setdefault(name, {"value": value, "source": "page markup"})
+        if prepared is not None and prepared.given:  # the input record's own: they win
+            given = {n: {"value": v, "source": "input"} for n, v in prepared.given.items()}
+            out["fields"] = given | {
+                n: f for n, f in out.get("fields", {}).items() if n not in given
+            }
         out["result"] = trace.result.model_dump(mode="json")
         return out
 
@@ -127,6 +132,10 @@ class Explanation:
                     row.append(_clip(f.value))
                     row.append(f"  line {f.line}, {f.rule}", style="cyan")
                     console.print(row, highlight=False, soft_wrap=True)
+            if prepared is not None and prepared.given:
+                console.print(Text("fields the input record gives (they win)", style="bold"))
+                for name, value in prepared.given.items():
+                    console.print(f"  {name:<16} {_clip(value)}", highlight=False, soft_wrap=True)
             self._notes(console, cleaned.hits)
         result = trace.result
         if isinstance(result, Article):

@@ -11,7 +11,7 @@ from rich.console import Console
 
 from cleaner.authoring.explain import explain as explain_trace
 from cleaner.cli.app import app, expected_errors
-from cleaner.config import CleanerConfig, InputFormat, ReadConfig
+from cleaner.config import CleanerConfig, InputFormat, ReadConfig, keys_given
 from cleaner.errors import CleanerError
 from cleaner.io.sources import check_inputs, read_units
 from cleaner.models import RawDocument, Reject, Skip
@@ -53,15 +53,27 @@ def explain(
             help="Apply the site repeats a run learned (its NAME.learned.jsonl).",
         ),
     ] = None,
+    key_options: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--key",
+            metavar="FIELD=PATH",
+            help="Where JSONL records hold a field, as for `clean` (repeatable).",
+        ),
+    ] = None,
 ) -> None:
     """Show, line by line, what the rules keep and remove in FILE, and why."""
     check_inputs([file])
     if learned is not None and not learned.is_file():
         raise CleanerError(f"no such file: {learned}")
+    try:
+        keys = keys_given(key_options or [])
+    except ValueError as exc:
+        raise CleanerError(f"--key {exc}") from None
     config = CleanerConfig(
         rules_dirs=tuple(rules or ()),
         outlet=outlet,
-        read=ReadConfig(format=input_format),
+        read=ReadConfig(format=input_format, keys=keys),
         learned=learned,
     )
     cleaner = Cleaner(config)

@@ -165,3 +165,27 @@ def test_json_fields_of_an_html_page_include_what_its_markup_declares(tmp_path: 
     }
     assert fields["published_at"]["value"].startswith("2026-03-01")
     assert fields["authors"] == {"value": ["Rina Wulandari"], "source": "page markup"}
+
+
+def test_the_input_records_own_fields_are_shown_and_win(tmp_path: Path) -> None:
+    body = (
+        "Jakarta - Warga kota menanam seratus pohon di taman pada Minggu pagi bersama "
+        "anak-anak sekolah dan para guru mereka."
+    )
+    source = tmp_path / "dump.jsonl"
+    source.write_text(
+        json.dumps({"judul": "Judul Dari Arsip", "isi": body, "title": "Bukan Ini"}) + "\n",
+        encoding="utf-8",
+    )
+    mapped = ["--key", "text=isi", "--key", "title=judul"]
+    said = runner.invoke(app, ["explain", str(source), "--json", *mapped])
+    assert said.exit_code == 0, said.stderr
+    found = json.loads(said.stdout)
+    assert found["fields"]["title"] == {"value": "Judul Dari Arsip", "source": "input"}
+    assert found["result"]["title"] == "Judul Dari Arsip"
+    assert found["result"]["cleaning"]["field_sources"]["title"] == "input"
+    text = runner.invoke(app, ["explain", str(source), *mapped]).stdout
+    assert "fields the input record gives" in text and "Judul Dari Arsip" in text
+    bad = runner.invoke(app, ["explain", str(source), "--key", "bogus=x"])
+    assert bad.exit_code == 2 and len(bad.stderr.strip().splitlines()) == 1
+    assert "--key bogus=x" in bad.stderr

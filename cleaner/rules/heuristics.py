@@ -181,6 +181,32 @@ _ALSO = frozenset({"juga", "pula"})
 _LIST_NUMBER = re.compile(r"\d{1,2}[.)]")
 
 
+_WORD = re.compile(r"\S+")
+
+
+class _Spans:
+    """The words of ``text`` from ``start`` on, as ``(start, end)``, found as they are
+    asked for: a headline ends within a few dozen words, and a page collapsed into one
+    line holds thousands after it."""
+
+    def __init__(self, text: str, start: int) -> None:
+        self._found = _WORD.finditer(text, start)
+        self._spans: list[tuple[int, int]] = []
+
+    def at(self, i: int) -> tuple[int, int] | None:
+        """The ``i``-th word's span, or ``None`` past the last word."""
+        while len(self._spans) <= i:
+            match = next(self._found, None)
+            if match is None:
+                return None
+            self._spans.append(match.span())
+        return self._spans[i]
+
+    def end_of(self, i: int) -> int:
+        """Where the ``i``-th word (one already read) ends."""
+        return self._spans[i][1]
+
+
 def _headline_end(text: str, start: int) -> int | None:
     """Where a run of Title-Case headlines beginning at ``start`` ends, or ``None``.
 
@@ -190,10 +216,13 @@ def _headline_end(text: str, start: int) -> int | None:
     list closing a collapsed page). More than :data:`_MAX_HEADLINE_WORDS` capitalised
     words since the last marker is not a headline: nothing is cut.
     """
-    spans = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", text[start:])]
+    spans = _Spans(text, start)  # read as far as the run goes, not to the end of the line
     words = 0  # of the current headline, since the last marker
     skip = False
-    for i, (a, b) in enumerate(spans):
+    i = -1
+    while (span := spans.at(i + 1)) is not None:
+        i += 1
+        a, b = span
         if skip:
             skip = False
             continue
@@ -202,17 +231,17 @@ def _headline_end(text: str, start: int) -> int | None:
         if not core:
             continue
         lower = core.lower()
-        if lower in _MARKER_WORDS and i + 1 < len(spans):
-            following = word_core(text[spans[i + 1][0] : spans[i + 1][1]]).lower()
+        if lower in _MARKER_WORDS and (after := spans.at(i + 1)) is not None:
+            following = word_core(text[after[0] : after[1]]).lower()
             if following in _ALSO:  # another "Baca juga": the run goes on
                 words, skip = 0, True
                 continue
         if not (core[0].isupper() or core[0].isdigit() or lower in SMALL_WORDS):
-            return spans[i - 1][1] if words >= 2 else None  # a lower-case word: prose
+            return spans.end_of(i - 1) if words >= 2 else None  # a lower-case word: prose
         if words >= 2 and _LIST_NUMBER.fullmatch(word):
             return a  # "1." opens a numbered item of the article
-        if words >= 2 and core[0].isupper() and i + 1 < len(spans):
-            following = word_core(text[spans[i + 1][0] : spans[i + 1][1]])
+        if words >= 2 and core[0].isupper() and (after := spans.at(i + 1)) is not None:
+            following = word_core(text[after[0] : after[1]])
             if following and following[0].islower() and following.lower() not in SMALL_WORDS:
                 return a  # "Fintech (teknologi": the next sentence starts here
         if word.endswith(("?", "!")) and words >= 1:
@@ -239,7 +268,9 @@ def _sentence_case_end(text: str, start: int) -> int | None:
     Jaya``) is followed by another capital, so it does not end the headline. ``None``
     when no end shows within :data:`_MAX_SENTENCE_CASE_WORDS` words.
     """
-    spans = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", text[start:])]
+    # the words that can decide, and one more to tell a longer run: not the whole line
+    found = itertools.islice(_WORD.finditer(text, start), _MAX_SENTENCE_CASE_WORDS + 2)
+    spans = [m.span() for m in found]
     cores = [word_core(text[a:b]) for a, b in spans]
     for i, (a, b) in enumerate(spans[: _MAX_SENTENCE_CASE_WORDS + 1]):
         core = cores[i]

@@ -80,16 +80,18 @@ def detect(
                 return Detection(rules, method, (host,), 1.0)  # type: ignore[arg-type]
     patterns, signs = rulebook.signs
     data = text.encode("utf-8", "surrogatepass")
-    found = sorted(
-        (signs[i] for i in patterns.matches(data)), key=lambda s: (s.rules.outlet, -s.weight)
-    )
+    found: list[tuple[int, tuple[int, int]]] = []  # the signs present, and where
+    for i in patterns.candidates(data):  # the prefilter's few, each searched once
+        match = compile_pattern(f"(?m){signs[i].searched}").search(data)
+        if match:
+            found.append((i, (match.start(), match.end())))
+    found.sort(key=lambda f: (signs[f[0]].rules.outlet, -signs[f[0]].weight, f[0]))
     scores: dict[str, float] = {}
     evidence: dict[str, list[str]] = {}
     taken: dict[str, list[tuple[int, int]]] = {}
-    for sign in found:  # per outlet, heaviest first
+    for i, span in found:  # per outlet, heaviest first (then in the rule files' order)
+        sign = signs[i]
         outlet = sign.rules.outlet
-        match = compile_pattern(f"(?m){sign.searched}").search(data)
-        span = (match.start(), match.end()) if match else (0, 0)
         if any(a < span[1] and span[0] < b for a, b in taken.get(outlet, ())):
             continue  # the same words as a sign already counted (one lead-in, two patterns)
         taken.setdefault(outlet, []).append(span)

@@ -137,7 +137,8 @@ class Prefilter:
     automaton: several times cheaper over a whole document than a set of the patterns
     themselves, whose automaton grows with every pattern and, beside other large ones,
     no longer fits the processor's caches. :meth:`candidates` is a superset (a pattern
-    with no atom is always a candidate); :meth:`matches` confirms the candidates.
+    with no atom is always a candidate); the caller confirms the candidates it needs
+    (outlet detection searches each one once, for where it is too).
     """
 
     def __init__(self, patterns: Sequence[str], *, ids: Sequence[int] | None = None) -> None:
@@ -159,12 +160,6 @@ class Prefilter:
         if self._filter is None:
             return _NONE
         return _found(self._filter.Match(data, potential=True), self._ids)
-
-    def matches(self, data: bytes) -> frozenset[int]:
-        """Patterns that match somewhere in ``data`` (UTF-8)."""
-        if self._filter is None:
-            return _NONE
-        return _found(self._filter.Match(data, potential=False), self._ids)
 
 
 # Patterns whose meaning changes when the text is a whole document rather than one line.

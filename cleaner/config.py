@@ -169,9 +169,8 @@ def keys_given(options: list[str]) -> InputKeys:
     try:
         return InputKeys.model_validate(keys)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = "".join(f"{part}: " for part in first["loc"])
-        raise ValueError(where + str(first["msg"]).removeprefix("Value error, ")) from None
+        name, problem = first_problem(exc)
+        raise ValueError(f"{name}: {problem}" if name else problem) from None
 
 
 MEMORY_PER_BYTE = 43
@@ -386,6 +385,14 @@ def merge_settings(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, A
     return merged
 
 
+def first_problem(exc: ValidationError) -> tuple[str, str]:
+    """The first thing pydantic refused, for a one-line message: its dotted place
+    (``quality.min_words``; empty for the whole object) and what is wrong."""
+    first = exc.errors()[0]
+    place = ".".join(str(part) for part in first["loc"])
+    return place, str(first["msg"]).removeprefix("Value error, ")
+
+
 class SettingError(ValueError):
     """A setting :class:`CleanerConfig` refuses: ``name`` is its dotted place
     (``quality.min_words``), ``problem`` what is wrong, in one line."""
@@ -402,6 +409,5 @@ def config_from(settings: dict[str, Any]) -> CleanerConfig:
     try:
         return CleanerConfig.model_validate(settings)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        name = ".".join(str(part) for part in first["loc"]) or "settings"
-        raise SettingError(name, first["msg"].removeprefix("Value error, ")) from None
+        name, problem = first_problem(exc)
+        raise SettingError(name or "settings", problem) from None

@@ -159,7 +159,7 @@ def _found(record: dict[str, Any], paths: tuple[str, ...]) -> Iterator[tuple[tup
             yield (path,), record[path]
             continue
         node: Any = record
-        parts = tuple(path.split("."))
+        parts = _parts(path)
         for part in parts:
             if not isinstance(node, dict) or part not in node:
                 break
@@ -167,6 +167,12 @@ def _found(record: dict[str, Any], paths: tuple[str, ...]) -> Iterator[tuple[tup
         else:
             if len(parts) > 1:
                 yield parts, node
+
+
+@functools.cache
+def _parts(path: str) -> tuple[str, ...]:
+    """A dotted path's keys, split once per path (not once per record)."""
+    return tuple(path.split("."))
 
 
 def _value(name: InputField, value: Any) -> str | None:

@@ -19,11 +19,11 @@ help:  ## list the targets
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+$(VENV)/.installed: pyproject.toml constraints.txt hatch_build.py cleaner/text/_scan.pyx | $(BIN)/python
 	$(PIP) install -q -c constraints.txt -e .
 	@touch $@
 
-$(VENV)/.installed-dev: pyproject.toml constraints.txt | $(BIN)/python
+$(VENV)/.installed-dev: pyproject.toml constraints.txt hatch_build.py cleaner/text/_scan.pyx | $(BIN)/python
 	$(PIP) install -q -c constraints.txt -e '.[dev]'
 	@touch $@ $(VENV)/.installed
 
@@ -39,8 +39,8 @@ test: install-dev  ## the whole test suite, then ruff and mypy
 	$(MAKE) --no-print-directory lint typecheck
 
 lint: install-dev  ## ruff: lint and formatting
-	$(BIN)/ruff check cleaner tests tools
-	$(BIN)/ruff format --check cleaner tests tools
+	$(BIN)/ruff check cleaner tests tools hatch_build.py
+	$(BIN)/ruff format --check cleaner tests tools hatch_build.py
 
 typecheck: install-dev  ## mypy --strict on the package
 	$(BIN)/mypy

@@ -9,85 +9,68 @@ and sends a document that fails one to the rejects, naming the signal.
 
 from __future__ import annotations
 
-import itertools
 import re
-from collections import Counter
 from collections.abc import Callable, Sequence
 
 from pydantic import BaseModel
 
 from cleaner.config import QualityConfig
 from cleaner.models import Signals
+from cleaner.text import scan
 from cleaner.text.language import Language
 from cleaner.text.language import stopwords as indonesian_stopwords
+from cleaner.text.scan import LETTERLESS, STOPWORD
 
 TOP_NGRAMS = (2, 3, 4)
+"""The n of the top n-gram shares: consecutive from 2, as the scan counts them."""
 _CLOSERS = "\"”’')]»"
 _SENTENCE_ENDS = (".", "!", "?", "…", ":")
 PUNCTUATION = "\"”“’‘'()[]«»,.;:!?…-–—/*•"
 _LETTER = re.compile(r"[^\W\d_]")
 
 
-class TokenMemo(dict[str, bool]):
-    """One yes-or-no question about a token, answered once per distinct token.
+class TokenMemo(dict[str, int]):
+    """One question about a token, answered once per distinct token.
 
-    News vocabulary repeats from article to article, so nearly every look-up is a hit,
-    and ``sum(map(memo.__getitem__, words))`` counts the yeses without a Python-level
-    step per word. The memo is emptied when it reaches ``limit`` entries, which bounds
-    its memory on a corpus of any size.
+    News vocabulary repeats from article to article, so nearly every look-up is a hit.
+    The memo is emptied when it reaches ``limit`` entries, which bounds its memory on a
+    corpus of any size.
     """
 
-    def __init__(self, question: Callable[[str], bool], limit: int = 200_000) -> None:
+    def __init__(self, question: Callable[[str], int], limit: int = 200_000) -> None:
         super().__init__()
         self.question = question
         self.limit = limit
 
-    def __missing__(self, token: str) -> bool:
+    def __missing__(self, token: str) -> int:
         if len(self) >= self.limit:
             self.clear()
         answer = self[token] = self.question(token)
         return answer
 
 
-def _is_stopword(token: str) -> bool:
-    return token.lower().strip(PUNCTUATION) in indonesian_stopwords()
+def word_class(token: str) -> int:
+    """A word's class bits for the scan: on the stoplist, without a letter."""
+    stopword = token.lower().strip(PUNCTUATION) in indonesian_stopwords()
+    letterless = not token.isalpha() and _LETTER.search(token) is None
+    return (STOPWORD if stopword else 0) | (LETTERLESS if letterless else 0)
 
 
-def _has_no_letter(token: str) -> bool:
-    return not token.isalpha() and _LETTER.search(token) is None
+_CLASSES = TokenMemo(word_class)
 
 
-_STOPWORD = TokenMemo(_is_stopword)
-_LETTERLESS = TokenMemo(_has_no_letter)
-
-
-def _top_ngram_shares(words: list[str], chars: int) -> dict[str, float]:
+def _top_ngram_shares(
+    words: list[str], chars: int, found: Sequence[tuple[int, int]]
+) -> dict[str, float]:
     """For each n of :data:`TOP_NGRAMS`: the characters covered by the most frequent
     word n-gram, counted at each occurrence, over the characters of the text, as
     datatrove's ``find_top_duplicate`` measures it, except that an n-gram seen once is
     no repetition and counts nothing (which matters only for texts too short for the
-    word limit to keep). Ties go to the n-gram that occurs first.
-
-    An n-gram can repeat only where the (n-1)-gram it starts with repeats, so after the
-    bigrams only those few places are looked at.
-    """
+    word limit to keep). Ties go to the n-gram that occurs first. ``found``: the scan's
+    ``(top, first)`` for each n that repeats."""
     shares = dict.fromkeys(map(str, TOP_NGRAMS), 0.0)
-    starts: Sequence[int] = ()
-    for n in TOP_NGRAMS:
-        if n == TOP_NGRAMS[0]:  # every position: zip and count in C
-            grams = list(zip(*(words[i:] for i in range(n)), strict=False))
-            starts = range(len(grams))
-        else:
-            starts = [i for i in starts if i + n <= len(words)]
-            grams = [tuple(words[i : i + n]) for i in starts]
-        counts = Counter(grams)
-        top = max(counts.values(), default=0)
-        if top < 2:
-            break
-        first = starts[grams.index(next(g for g in grams if counts[g] == top))]
+    for n, (top, first) in zip(TOP_NGRAMS, found, strict=False):
         shares[str(n)] = round((sum(map(len, words[first : first + n])) + n - 1) * top / chars, 4)
-        repeated = list(map((1).__lt__, map(counts.__getitem__, grams)))
-        starts = list(itertools.compress(starts, repeated))
     return shares
 
 
@@ -98,15 +81,14 @@ def measure(text: str, words: list[str] | None = None) -> Signals:
     lines = [line for line in text.split("\n") if line.strip()]
     chars = max(len(text), 1)
     n_words = max(len(words), 1)
-    stop = sum(map(_STOPWORD.__getitem__, words))
-    letterless = sum(map(_LETTERLESS.__getitem__, words))
+    stop, letterless, word_chars, found = scan.scan(words, _CLASSES, TOP_NGRAMS[-1])
     punctuated = sum(1 for line in lines if line.rstrip(_CLOSERS + " ").endswith(_SENTENCE_ENDS))
     return Signals(
         stopword_ratio=round(stop / n_words, 4),
         duplicate_line_fraction=round(1 - len(set(lines)) / len(lines), 4) if lines else 0.0,
-        top_ngram_share=_top_ngram_shares(words, chars),
+        top_ngram_share=_top_ngram_shares(words, chars, found),
         punctuated_line_share=round(punctuated / len(lines), 4) if lines else 0.0,
-        mean_word_length=round(sum(map(len, words)) / n_words, 2),
+        mean_word_length=round(word_chars / n_words, 2),
         alpha_word_share=round(1 - letterless / n_words, 4),
         newline_ratio=round(text.count("\n") / n_words, 4),
     )

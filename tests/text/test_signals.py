@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from cleaner.config import CleanerConfig, QualityConfig
 from cleaner.text.language import identify
-from cleaner.text.signals import TokenMemo, _top_ngram_shares, judge, measure
+from cleaner.text.signals import TokenMemo, judge, measure
 from tests.text.test_language import SAMPLES
 
 
@@ -151,10 +151,11 @@ def _plain_top_ngram_share(words: list[str], n: int, chars: int) -> float:
 
 @given(st.lists(st.sampled_from(["a", "bb", "ccc", "a.", "dd", "e"]), max_size=40))
 @settings(max_examples=500, deadline=None)
-def test_the_fast_ngram_count_agrees_with_the_plain_one(words: list[str]) -> None:
-    chars = max(len(" ".join(words)), 1)
-    fast = _top_ngram_shares(words, chars)
-    assert fast == {str(n): _plain_top_ngram_share(words, n, chars) for n in (2, 3, 4)}
+def test_the_top_ngram_shares_agree_with_the_plain_count(words: list[str]) -> None:
+    text = " ".join(words)
+    chars = max(len(text), 1)
+    shares = measure(text).top_ngram_share
+    assert shares == {str(n): _plain_top_ngram_share(words, n, chars) for n in (2, 3, 4)}
 
 
 def test_the_quality_filter_cannot_run_without_the_signals() -> None:

@@ -23,6 +23,7 @@ from cleaner.text.normalize import (
     _repair,
     _Scan,
     decode,
+    looks_bad,
     may_interact,
     needs_repair,
     normalize,
@@ -376,6 +377,35 @@ _SAFE = "".join(
 def test_quotes_dashes_and_bullets_alone_never_look_like_mojibake(text: str) -> None:
     """The claim the screen rests on: ftfy's detector needs some other character."""
     assert not is_bad(text)
+
+
+_DETECTOR_ALPHABET = "".join(MOJIBAKE_CATEGORIES.values()) + "ВГРСўЂΒΓΞΟβ€āŒœ√≈‚Ä°²³ aZz.,!?\n\t"
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    text=st.text(alphabet=st.sampled_from(sorted(set(_DETECTOR_ALPHABET))), max_size=120),
+    padding=st.integers(min_value=0, max_value=30),
+)
+def test_the_windowed_mojibake_detector_answers_as_ftfys(text: str, padding: int) -> None:
+    """Searched only near the characters its matches need, ftfy's detector still gives
+    its own answer, wherever the text sits in a longer line (``^`` included)."""
+    assert looks_bad(text) == is_bad(text)
+    padded = "x" * padding + text + " kata" * padding
+    assert looks_bad(padded) == is_bad(padded)
+
+
+@pytest.mark.parametrize("mojibake", ["ГўВЂВ.a", "ØŸØŸ", "вЂ", "ā€", "Ã©", "x Â ("])
+def test_the_windowed_detector_sees_the_detectors_longest_sequences(mojibake: str) -> None:
+    for line in (mojibake, f"Kata demi kata {mojibake} dan seterusnya"):
+        assert is_bad(line) and looks_bad(line)
+
+
+def test_the_windowed_detector_finds_mojibake_after_many_accented_letters() -> None:
+    """Past 64 candidate characters the whole text is searched at once."""
+    text = "café " * 80 + "Ã©tÃ© â€œ"
+    assert looks_bad(text) and is_bad(text)
+    assert not looks_bad("café " * 80) and not is_bad("café " * 80)
 
 
 Form = typing.Literal["NFC", "NFKC", "NFD", "NFKD"]

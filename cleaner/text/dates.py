@@ -143,7 +143,9 @@ def _twelve_hour(hour: int, marker: str) -> int:
     return hour % 12 + (12 if marker in "pP" else 0)
 
 
-def _build(m: re.Match[str], month: int | None, default_tz: timezone, text: str) -> datetime | None:
+def _build(
+    m: re.Match[str], month: int | None, default_tz: timezone, text: str, day: int | None = None
+) -> datetime | None:
     if month is None:
         return None
     groups = m.groupdict()
@@ -164,7 +166,7 @@ def _build(m: re.Match[str], month: int | None, default_tz: timezone, text: str)
         when = datetime(
             int(m.group("year")),
             month,
-            int(m.group("day")),
+            int(m.group("day")) if day is None else day,
             hour,
             int(groups["minute"] or 0),
             int(groups["second"] or 0),
@@ -182,7 +184,10 @@ def _fast(text: str, default_tz: timezone) -> datetime | None:
         if (month := MONTHS.get(m.group("month").lower())) is not None:
             return _build(m, month, default_tz, text)
     if m := _NUMERIC.search(text):
-        return _build(m, int(m.group("month")), default_tz, text)
+        day, month = int(m.group("day")), int(m.group("month"))
+        if month > 12 >= day:  # "10/20/2025": no 20th month, so month first (as dateparser)
+            return _build(m, day, default_tz, text, day=month)
+        return _build(m, month, default_tz, text)
     return None
 
 
@@ -240,8 +245,12 @@ def _slow(text: str, default_tz: timezone) -> datetime | None:
     return parsed.replace(tzinfo=default_tz)
 
 
+@lru_cache(maxsize=4096)
 def parse_date(text: str, default_tz: timezone) -> datetime | None:
-    """Read one date (and time) from ``text``; ``None`` when there is none."""
+    """Read one date (and time) from ``text``; ``None`` when there is none.
+
+    Cached: a crawl's records repeat their date strings (``19/03/2025``), and a string
+    the fast path cannot read costs dateparser milliseconds."""
     if not text or not text.strip():
         return None
     return _fast(text, default_tz) or _slow(text, default_tz)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.text.dates import _fast, parse_date, parse_offset
+from cleaner.text.dates import _fast, _slow, parse_date, parse_offset
 
 WIB = timezone(timedelta(hours=7))
 WITA = timezone(timedelta(hours=8))
@@ -141,6 +141,28 @@ def test_parse_date_month_first_english_goes_through_dateparser() -> None:
     assert result == datetime(2023, 9, 20, 9, 4, tzinfo=WITA)
     assert result is not None
     assert result.utcoffset() == timedelta(hours=8)
+
+
+def test_numeric_dates_with_the_month_first_are_read_without_dateparser() -> None:
+    """Crawl records carry ``10/20/2025 21:36``: no 20th month, so the month comes
+    first, as dateparser reads it; it cost dateparser milliseconds a record."""
+    assert _fast("10/20/2025 21:36", WIB) == datetime(2025, 10, 20, 21, 36, tzinfo=WIB)
+    assert _fast("19/03/2025", WIB) == datetime(2025, 3, 19, tzinfo=WIB)  # day first
+    assert _fast("20/20/2025", WIB) is None  # neither reading is a date
+
+
+@pytest.mark.parametrize("sep", ["/", "-"])
+@pytest.mark.parametrize("tail", ["", " 21:36", " 09:04 WITA"])
+def test_the_fast_path_reads_numeric_dates_as_dateparser_does(sep: str, tail: str) -> None:
+    read = 0
+    for day in (1, 9, 12, 13, 20, 31, 32):
+        for month in (1, 2, 9, 12, 13, 20, 31):
+            text = f"{day:02d}{sep}{month:02d}{sep}2025{tail}"
+            fast = _fast(text, WIB)
+            if fast is not None:
+                read += 1
+                assert fast == _slow(text, WIB), text
+    assert read == 22 + 8  # day first (but 31/02, 31/09), month first where it is over 12
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ from cleaner.config import RepairConfig
 from cleaner.text.html import decode_html
 from cleaner.text.normalize import (
     DecodeError,
+    _entities_only,
     _is_normalized,
     _repair,
     _Scan,
@@ -377,6 +378,49 @@ _SAFE = "".join(
 def test_quotes_dashes_and_bullets_alone_never_look_like_mojibake(text: str) -> None:
     """The claim the screen rests on: ftfy's detector needs some other character."""
     assert not is_bad(text)
+
+
+_ENTITY_LINES = st.lists(
+    st.sampled_from(
+        [
+            *("&amp;", "&amp;lt;", "&lt;", "&gt;", "&eacute;", "&#150;", "&#8220;", "&nbsp;"),
+            *("&quot;", "&ldquo;", "&#x27;", "&AMP;", "&", ";", "<", "b", " ", "kata", "é"),
+            *("\n", "â€œ"),
+        ]
+    ),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(text=_ENTITY_LINES, after_tag=st.booleans())
+def test_unescaping_alone_is_taken_only_where_it_is_ftfys_answer(
+    text: str, after_tag: bool
+) -> None:
+    """Lines whose one defect is HTML entities skip the rest of ftfy: the same text."""
+    repair = RepairConfig()
+    config = repair.to_ftfy()
+    if after_tag:
+        config = config._replace(unescape_html=False)
+    for segment in text.split("\n"):
+        fast = _entities_only(segment, repair, config)
+        if fast is not None:
+            assert fast == ftfy.fix_text(segment, config)
+    assert unicodedata.normalize("NFC", _repair(text, repair, config)) == ftfy.fix_text(
+        text, config
+    )
+
+
+def test_a_line_with_only_entities_to_fix_is_unescaped_without_the_rest_of_ftfy() -> None:
+    repair = RepairConfig()
+    assert _entities_only("Harga &amp; kualitas &ldquo;baik&rdquo;", repair, repair.to_ftfy()) == (
+        "Harga & kualitas “baik”"
+    )
+    assert _entities_only("&amp;lt;b&amp;gt;", repair, repair.to_ftfy()) is None  # twice over
+    # Unescaped once, the line holds a "<" (which would switch unescaping off for a line
+    # that had it) and an entity still; ftfy, which saw no "<", unescapes again.
+    assert _entities_only("&lt;&amp;lt;", repair, repair.to_ftfy()) is None
+    assert ftfy.fix_text("&lt;&amp;lt;", repair.to_ftfy()) == "<<"
 
 
 _DETECTOR_ALPHABET = "".join(MOJIBAKE_CATEGORIES.values()) + "ВГРСўЂΒΓΞΟβ€āŒœ√≈‚Ä°²³ aZz.,!?\n\t"

@@ -414,8 +414,10 @@ class Cleaner:
 
     def warm_up(self) -> None:
         """Load now what cleaning loads on first use (trafilatura, dateparser's
-        languages, jusText's stoplist), so that worker processes forked from this one
-        share it instead of each loading its own copy."""
+        languages, jusText's stoplist, every rule file's matchers), so that worker
+        processes forked from this one share it instead of each loading its own copy."""
+        for rules in [*self.rulebook.outlets.values(), *self.rulebook.everywhere]:
+            rules.build()
         page = "<html><head><title>Judul</title></head><body><article>"
         page += "<p>Kalimat pertama berita ini cukup panjang untuk diambil.</p>" * 5
         self.clean_html(page + "</article></body></html>", source="<warm-up>")

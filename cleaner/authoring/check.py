@@ -69,6 +69,13 @@ def check_rules(directory: Path, fixtures: Path | None = None) -> list[Problem]:
         return [Problem(exc.path, line, msg) for line, msg in exc.problems]
     rulebook = cleaner.rulebook
     mine = [r for r in [*rulebook.outlets.values(), *rulebook.everywhere] if r.path in readable]
+    for rules in mine:  # a run builds a file's matchers when it first meets the outlet
+        try:
+            rules.build()
+        except RuleFileError as exc:
+            problems += [Problem(exc.path, line, msg) for line, msg in exc.problems]
+    if problems:
+        return problems
     dirs = fixture_dirs(rulebook, fixtures if fixtures else fixtures_dir_for(directory))
     if not dirs:  # an installed package ships no fixtures: nothing to run them against
         return problems

@@ -18,13 +18,12 @@ from typing import Any
 from cleaner.errors import RuleFileError
 from cleaner.rules.patterns import (
     Finder,
+    LazyPattern,
     LineMatcher,
     Pattern,
     PatternError,
     PatternSet,
     Prefilter,
-    anchored_at_end,
-    compile_pattern,
     document_pattern,
 )
 from cleaner.rules.schema import (
@@ -39,6 +38,7 @@ from cleaner.rules.schema import (
     StripRule,
     _Rule,
 )
+from cleaner.rules.syntax import anchored_at_end, group_names
 from cleaner.text.html import HtmlOptions
 
 
@@ -155,15 +155,50 @@ class OutletRules:
     strip_prefixes: tuple[CompiledLine, ...]
     strip_suffixes: tuple[CompiledLine, ...]
     heuristics: tuple[CompiledHeuristic, ...]
-    lines: LineMatcher
-    """Every line pattern of the file (see the ``slot`` fields), matched together."""
-    span_set: PatternSet
-    """The inline span patterns, searched in one pass (``slot`` is the index here)."""
-    span_document_set: Prefilter
-    """The same, in multi-line mode: which spans may occur anywhere in a document."""
+    slot_patterns: tuple[str, ...]
+    """Every line pattern of the file, by ``slot`` (see :attr:`lines`)."""
     html: HtmlOptions | None = None
     versions: tuple[CompiledVersion, ...] = ()
     bundled: bool = True
+
+    # The matchers are built when a document of the outlet first needs them: a run over
+    # a corpus meets a few of the bundled outlets, and building every file's automata at
+    # start-up took about a tenth of a second. A user's own rule files are built at once
+    # (compile_rules), so that a pattern RE2 cannot fit in memory is an error at load.
+
+    @cached_property
+    def lines(self) -> LineMatcher:
+        """Every line pattern of the file (see the ``slot`` fields), matched together."""
+        return LineMatcher(self.slot_patterns)
+
+    @cached_property
+    def span_set(self) -> PatternSet:
+        """The inline span patterns, searched in one pass (``slot`` is the index here)."""
+        return PatternSet([r.pattern.pattern for r in self.inline_spans], anchored=False)
+
+    @cached_property
+    def span_document_set(self) -> Prefilter:
+        """The same, in multi-line mode: which spans may occur anywhere in a document."""
+        return Prefilter([f"(?m){r.pattern.pattern}" for r in self.inline_spans])
+
+    def build(self) -> OutletRules:
+        """Compile every pattern and build every matcher now (the versions' too);
+        :class:`~cleaner.errors.RuleFileError` names the rule RE2 cannot compile (a
+        pattern it parses may still be too big for its memory budget)."""
+        for rules in (self, *(version.rules for version in self.versions)):
+            for rule in rules.compiled_rules():
+                try:
+                    if (pattern := getattr(rule, "pattern", None)) is not None:
+                        _ = pattern.groupindex  # compiles it
+                    if (locator := getattr(rule, "locator", None)) is not None:
+                        locator.compile()
+                except PatternError as exc:
+                    raise RuleFileError(str(self.path), rule.origin.line, str(exc)) from None
+            try:
+                _ = rules.lines, rules.span_set, rules.span_document_set
+            except PatternError as exc:
+                raise RuleFileError(str(self.path), None, str(exc)) from None
+        return self
 
     def compiled_rules(self) -> Iterator[CompiledRule]:
         """Every rule of the file, its versions' included, in the order they run."""
@@ -196,9 +231,10 @@ def compile_rules(
             )
             for i, version in enumerate(spec.versions)
         )
-        return _compile_sections(spec, spec, path, lines, (), bundled, versions)
+        compiled = _compile_sections(spec, spec, path, lines, (), bundled, versions)
     except PatternError as exc:
         raise RuleFileError(str(path), None, str(exc)) from None
+    return compiled if bundled else compiled.build()
 
 
 def _compile_sections(
@@ -236,7 +272,7 @@ def _compile_sections(
             rid(rule.id),
             origin(section, i),
             window(rule),
-            compile_pattern(pattern),
+            LazyPattern(pattern),
             slot(f".*{pattern}" if to_end else pattern),
         )
 
@@ -268,13 +304,13 @@ def _compile_sections(
             id=rid(f.id),
             origin=origin("fields", i),
             window=window(f),
-            pattern=compile_pattern(f.pattern),
+            pattern=LazyPattern(f.pattern),
             slot=slot(f.pattern),
             repeat=f.repeat,
             if_missing=f.if_missing,
             relative_to=rid(f.relative_to) if f.relative_to else None,
             offset=f.offset or 0,
-            names=frozenset(compile_pattern(f.pattern).groupindex),
+            names=group_names(f.pattern),
         )
         for i, f in enumerate(sections.fields)
     )
@@ -283,7 +319,7 @@ def _compile_sections(
             rid(r.id),
             origin("inline_spans", i),
             window(r),
-            compile_pattern(r.pattern),
+            LazyPattern(r.pattern),
             i,
             document_pattern(r.pattern),
         )
@@ -312,15 +348,13 @@ def _compile_sections(
                 rid(h.id),
                 origin("heuristics", i),
                 h.id,
-                compile_pattern(h.pattern) if h.pattern else None,
+                LazyPattern(h.pattern) if h.pattern else None,
                 Prefilter([f"(?m){h.pattern}"]) if h.pattern else None,
                 document_pattern(h.pattern) if h.pattern else None,
             )
             for i, h in enumerate(sections.heuristics)
         ),
-        lines=LineMatcher(slots),
-        span_set=PatternSet([r.pattern for r in sections.inline_spans], anchored=False),
-        span_document_set=Prefilter([f"(?m){r.pattern}" for r in sections.inline_spans]),
+        slot_patterns=tuple(slots),
         html=spec.html if not where else None,
         versions=versions,
         bundled=bundled,

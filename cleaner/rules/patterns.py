@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import bisect
 import functools
-import re
 from collections.abc import Sequence
 from typing import Any, Protocol
 
 import re2
+
+from cleaner.rules.syntax import TEXT_ANCHORS, for_document
 
 _OPTIONS = re2.Options()
 _OPTIONS.log_errors = False  # RE2 would print parse errors to stderr; we raise instead
@@ -62,6 +63,43 @@ def _error(pattern: str, exc: Exception) -> PatternError:
 
 
 @functools.lru_cache(maxsize=4096)
+def check_pattern(pattern: str) -> None:
+    """Raise :class:`PatternError` when RE2 cannot parse ``pattern``, without compiling it.
+
+    RE2's set parses a pattern as compiling it would, but builds no automaton: a rule
+    file's hundreds of patterns are checked at load for a small part of what compiling
+    them costs, and each is compiled (:class:`LazyPattern`) only when a document needs
+    it; a run over a whole corpus uses about one in six.
+    """
+    if re2.Set.SearchSet(_OPTIONS)._set.Add(pattern.encode("utf-8", "surrogatepass")) < 0:
+        compile_pattern(pattern)  # raises PatternError with RE2's reason
+        raise PatternError(f"invalid regular expression {pattern!r}")  # pragma: no cover
+
+
+class LazyPattern:
+    """A rule pattern compiled on first use (:func:`compile_pattern`), checked at once
+    (:func:`check_pattern`)."""
+
+    def __init__(self, pattern: str) -> None:
+        check_pattern(pattern)
+        self.pattern = pattern
+
+    @functools.cached_property
+    def compiled(self) -> Pattern:
+        return compile_pattern(self.pattern)
+
+    @property
+    def groupindex(self) -> Any:
+        return self.compiled.groupindex
+
+    def match(self, text: str) -> Match | None:
+        return self.compiled.match(text)
+
+    def search(self, text: Any, pos: int = 0) -> Match | None:
+        return self.compiled.search(text, pos)
+
+
+@functools.lru_cache(maxsize=4096)
 def compile_pattern(pattern: str) -> Pattern:
     """Compile one rule pattern; :class:`PatternError` says why it cannot be.
 
@@ -73,11 +111,6 @@ def compile_pattern(pattern: str) -> Pattern:
     except re2.error as exc:
         raise _error(pattern, exc) from None
     return compiled
-
-
-def anchored_at_end(pattern: str) -> str:
-    """``pattern`` made to match only where a line ends."""
-    return f"(?:{pattern})$"
 
 
 _NONE: frozenset[int] = frozenset()
@@ -162,154 +195,6 @@ class Prefilter:
         return _found(self._filter.Match(data, potential=True), self._ids)
 
 
-# Patterns whose meaning changes when the text is a whole document rather than one line.
-_TEXT_ANCHORS = re.compile(r"\\[Az]|\(\?[a-zA-Z]*-[a-zA-Z]*m")
-
-
-def for_document(pattern: str) -> str | None:
-    """``pattern`` rewritten to search a whole document line by line: it never matches
-    across a line break, and its capturing groups are plain groups.
-
-    On one line the rewrite matches exactly what the pattern does: only the line feed
-    is taken out of what its classes match (``\\s`` becomes ``[\\t\\f\\r ]``,
-    ``[^,]`` becomes ``[^,\\n]``). Without groups RE2 matches with its automata
-    alone, several times faster. ``None`` when the pattern holds a construct this does
-    not rewrite (``\\W``, ``\\D``, ``(?s)``, a range across the line feed, …): such a
-    pattern is matched line by line instead.
-    """
-    out: list[str] = []
-    i, n = 0, len(pattern)
-    while i < n:
-        c = pattern[i]
-        if c == "\\":
-            escape = _escape_at(pattern, i)
-            i += len(escape)
-            if escape == "\\s":
-                out.append("[\\t\\f\\r ]")
-            elif _may_be_newline(escape):
-                return None
-            else:
-                out.append(escape)
-        elif c == "[":
-            parsed = _class_at(pattern, i)
-            if parsed is None:
-                return None
-            text, i = parsed
-            out.append(text)
-        elif c == "(" and pattern.startswith("(?P<", i):
-            end = pattern.find(">", i)
-            if end < 0:
-                return None
-            out.append("(?:")
-            i = end + 1
-        elif c == "(" and pattern.startswith("(?", i):
-            flags = re.match(r"\(\?([a-zA-Z]*)(?:-([a-zA-Z]*))?[:)]", pattern[i:])
-            if flags is None or "s" in flags.group(1) or "m" in (flags.group(2) or ""):
-                return None  # (?s): . takes newlines; (?-m): ^ and $ mean the text's ends
-            out.append(flags.group(0))
-            i += len(flags.group(0))
-        elif c == "(":
-            out.append("(?:")
-            i += 1
-        else:
-            out.append(c)
-            i += 1
-    return "".join(out)
-
-
-_ESCAPE = re.compile(
-    r"\\(?:x\{[0-9A-Fa-f]+\}|x[0-9A-Fa-f]{2}|[pP]\{\^?\w+\}|[pP]\w|Q.*?(?:\\E|$)|[0-7]{1,3}|.)",
-    re.S,
-)
-
-
-def _escape_at(pattern: str, i: int) -> str:
-    m = _ESCAPE.match(pattern, i)
-    return m.group(0) if m else pattern[i:]
-
-
-def _code_of(escape: str) -> int | None:
-    """The character an escape stands for, when it stands for one."""
-    if escape.startswith("\\x{"):
-        return int(escape[3:-1], 16)
-    if escape.startswith("\\x"):
-        return int(escape[2:], 16)
-    if len(escape) == 2 and not escape[1].isalnum():
-        return ord(escape[1])
-    return {"\\t": 9, "\\n": 10, "\\v": 11, "\\f": 12, "\\r": 13, "\\a": 7}.get(escape)
-
-
-def _may_be_newline(escape: str) -> bool:
-    """Whether an escape outside a class may match a line feed (``\\s`` aside)."""
-    if escape[1] in "WDCQ0123456789" or escape.startswith("\\P"):
-        return True
-    if escape.startswith("\\p"):
-        name = escape[2:].strip("{}").lstrip("^")
-        return name in {"C", "Cc", "Any"} or escape.startswith("\\p{^")
-    return _code_of(escape) == 10
-
-
-_SAFE_POSIX = {
-    "alnum",
-    "alpha",
-    "ascii",
-    "digit",
-    "graph",
-    "lower",
-    "print",
-    "punct",
-    "upper",
-    "word",
-    "xdigit",
-    "blank",
-}
-
-
-def _class_at(pattern: str, i: int) -> tuple[str, int] | None:
-    """The class starting at ``pattern[i]`` made to exclude the line feed, and where it
-    ends; ``None`` when that cannot be done by simple editing."""
-    j = i + 1
-    negated = pattern.startswith("^", j)
-    j += negated
-    items: list[str] = []
-    first = True
-    while j < len(pattern) and (first or pattern[j] != "]"):
-        first = False
-        if pattern.startswith("[:", j):
-            end = pattern.find(":]", j + 2)
-            if end < 0:
-                return None
-            name = pattern[j + 2 : end]
-            if not negated and name not in _SAFE_POSIX:
-                return None
-            items.append(pattern[j : end + 2])
-            j = end + 2
-            continue
-        item = _escape_at(pattern, j) if pattern[j] == "\\" else pattern[j]
-        j += len(item)
-        if pattern.startswith("-", j) and j + 1 < len(pattern) and pattern[j + 1] != "]":
-            high = _escape_at(pattern, j + 1) if pattern[j + 1] == "\\" else pattern[j + 1]
-            j += 1 + len(high)
-            low_code = _code_of(item) if item.startswith("\\") else ord(item)
-            high_code = _code_of(high) if high.startswith("\\") else ord(high)
-            if low_code is None or high_code is None:
-                return None
-            if not negated and low_code <= 10 <= high_code:
-                return None
-            items.append(f"{item}-{high}")
-            continue
-        if not negated:
-            if item == "\\s":
-                item = "\\t\\f\\r "
-            elif item.startswith("\\") and _may_be_newline(item):
-                return None
-        items.append(item)
-    if j >= len(pattern):
-        return None  # no closing bracket
-    body = "".join(items)
-    return (f"[^{body}\\n]" if negated else f"[{body}]"), j + 1
-
-
 class LineMatcher:
     """Patterns matched from the start of a line: which lines each of them matches.
 
@@ -328,9 +213,9 @@ class LineMatcher:
 
     def __init__(self, patterns: Sequence[str]) -> None:
         self.patterns = tuple(patterns)
-        forms = [None if _TEXT_ANCHORS.search(p) else for_document(p) for p in self.patterns]
+        forms = [None if TEXT_ANCHORS.search(p) else for_document(p) for p in self.patterns]
         self._searched = [f"(?m)^(?:{form})" if form else None for form in forms]
-        self._always = frozenset(i for i, p in enumerate(patterns) if _TEXT_ANCHORS.search(p))
+        self._always = frozenset(i for i, p in enumerate(patterns) if TEXT_ANCHORS.search(p))
         broad = [
             i
             for i, p in enumerate(patterns)
@@ -380,10 +265,22 @@ class Finder:
     without the Python wrapper's match objects and offset bookkeeping, which cost
     several times the search itself on a text of a few KB."""
 
-    __slots__ = ("_regexp",)
+    __slots__ = ("_compiled", "_pattern")
 
     def __init__(self, pattern: str) -> None:
-        self._regexp: Any = compile_pattern(pattern)._regexp  # type: ignore[attr-defined]
+        check_pattern(pattern)
+        self._pattern = pattern
+        self._compiled: Any = None
+
+    @property
+    def _regexp(self) -> Any:
+        """RE2's object, compiled on first use."""
+        return self._compiled if self._compiled is not None else self.compile()
+
+    def compile(self) -> Any:
+        """Compile the pattern now (:class:`PatternError` if RE2 cannot)."""
+        self._compiled = compile_pattern(self._pattern)._regexp  # type: ignore[attr-defined]
+        return self._compiled
 
     def find(self, data: bytes, pos: int = 0) -> int:
         """Where the first match at or after byte ``pos`` of ``data`` starts, or -1."""
@@ -403,7 +300,7 @@ _AT_START = re2._Anchor.ANCHOR_START
 def document_pattern(pattern: str) -> Finder | None:
     """``pattern`` as searched anywhere in a line of a whole document (see
     :func:`for_document`), or ``None`` when it cannot be."""
-    form = None if _TEXT_ANCHORS.search(pattern) else for_document(pattern)
+    form = None if TEXT_ANCHORS.search(pattern) else for_document(pattern)
     return Finder(f"(?m)(?:{form})") if form is not None else None
 
 

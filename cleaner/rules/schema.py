@@ -30,7 +30,8 @@ from pydantic import (
 )
 
 from cleaner.models import FIELD_NAMES
-from cleaner.rules.patterns import compile_pattern
+from cleaner.rules.patterns import check_pattern, compile_pattern
+from cleaner.rules.syntax import group_names
 from cleaner.text.html import HtmlOptions
 
 GENERIC = "generic"
@@ -44,12 +45,12 @@ EVERY_DOCUMENT = (LEXICON, GENERIC)
 
 
 def _valid_regex(pattern: str) -> str:
-    compile_pattern(pattern)  # raises PatternError (a ValueError) with the reason
+    check_pattern(pattern)  # raises PatternError (a ValueError) with the reason
     return pattern
 
 
 def _field_groups(pattern: str, also: frozenset[str] = frozenset()) -> str:
-    unknown = set(compile_pattern(pattern).groupindex) - FIELD_NAMES - also
+    unknown = group_names(pattern) - FIELD_NAMES - also
     if unknown:
         raise ValueError(
             f"named group(s) {sorted(unknown)} are not article fields; "

@@ -245,6 +245,32 @@ def test_invalid_regex(tmp_path: Path) -> None:
     assert_points_at(error, tmp_path / "demo.yaml", {7}, "invalid regular expression")
 
 
+def test_a_pattern_too_big_for_re2_is_refused_at_load_with_its_line(tmp_path: Path) -> None:
+    """RE2 parses it (so the schema passes it) but cannot compile it in its memory
+    budget: a user's rule file is built at load, so the run never starts."""
+    body = """
+        name: Demo
+        drop_lines:
+          - id: promo
+            pattern: 'Promo'
+          - id: huge
+            pattern: '\\pL{1000}'
+    """
+    error = load_error(tmp_path, body)
+    assert_points_at(error, tmp_path / "demo.yaml", {5, 6}, "pattern too large")  # the rule
+
+
+def test_bundled_rule_files_build_their_matchers_when_an_outlet_first_needs_them() -> None:
+    rulebook = load_rulebook(())
+    rules = rulebook.outlets["detik"]
+    fresh = compile_rule_file(rules.path, bundled=True)
+    assert "lines" not in vars(fresh) and "span_set" not in vars(fresh)
+    assert fresh.lines.patterns == rules.lines.patterns  # built on first use, the same
+    for each in [*rulebook.outlets.values(), *rulebook.everywhere]:
+        each.build()  # every bundled file compiles whole
+        assert "lines" in vars(each)
+
+
 def test_invalid_fingerprint_regex(tmp_path: Path) -> None:
     body = """
         name: Demo

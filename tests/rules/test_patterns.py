@@ -3,6 +3,7 @@ exactly the lines that matching line by line finds."""
 
 from __future__ import annotations
 
+import pytest
 import re2
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -10,12 +11,16 @@ from hypothesis import strategies as st
 from cleaner.rules.load import load_rulebook
 from cleaner.rules.patterns import (
     Finder,
+    LazyPattern,
     LineMatcher,
+    PatternError,
     PatternSet,
     Prefilter,
-    for_document,
+    check_pattern,
+    compile_pattern,
     lines_matching,
 )
+from cleaner.rules.syntax import for_document
 from tests.conftest import FIXTURES
 
 
@@ -126,3 +131,48 @@ def test_a_pattern_set_can_answer_with_given_ids() -> None:
     patterns = PatternSet(["a", "b"], anchored=True, ids=[7, 9])
     assert patterns.match("b") == {9}
     assert patterns.match(b"a") == {7}
+
+
+# --- checked at load, compiled when first used --------------------------------------------
+
+PIECES = st.lists(
+    st.sampled_from(
+        [
+            *("(?P<title>", "(?<dateline>", "(?:", "(", ")", "[", "]", "[^", "\\]", "\\[", "\\("),
+            *("\\Q(?P<x>", "\\E", "[:alpha:]", "[[:digit:]]", "a", "b", "\\pL", "+", "*"),
+            *("?", "{2}", "|", "^", "$", "-", "\\", "<", ">", "=", "\\d", "\\s"),
+        ]
+    ),
+    max_size=12,
+).map("".join)
+
+
+def _compiles(pattern: str) -> str | None:
+    """RE2's verdict: ``None`` when it compiles, else PatternError's message."""
+    try:
+        compile_pattern(pattern)
+    except PatternError as exc:
+        return str(exc)
+    return None
+
+
+@given(PIECES)
+@settings(max_examples=3000, deadline=None)
+def test_the_load_time_check_refuses_what_re2_refuses_with_its_reason(pattern: str) -> None:
+    verdict = _compiles(pattern)
+    if verdict is None:
+        check_pattern(pattern)
+    else:
+        with pytest.raises(PatternError) as info:
+            check_pattern(pattern)
+        assert str(info.value) == verdict
+
+
+def test_a_lazy_pattern_is_checked_at_once_and_answers_as_the_compiled_one() -> None:
+    with pytest.raises(PatternError, match="missing \\)"):
+        LazyPattern("(Iklan")
+    lazy = LazyPattern(r"(?P<dateline>[A-Z]+) - ")
+    assert "compiled" not in vars(lazy)
+    match = lazy.match("JAKARTA - Hujan")
+    assert match is not None and match.groupdict() == {"dateline": "JAKARTA"}
+    assert lazy.search("x JAKARTA - ") is not None and lazy.groupindex == {"dateline": 1}

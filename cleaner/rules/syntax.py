@@ -1,0 +1,199 @@
+"""Rule patterns as text: read and rewritten without compiling them.
+
+RE2 compiles a pattern into automata, which costs far more than reading its text; what
+the rule engine needs to know before a document asks for the pattern (its named groups,
+its form for searching a whole document at once, whether it is anchored to a line's
+end) is read here from the pattern's text, as RE2 parses it.
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def anchored_at_end(pattern: str) -> str:
+    """``pattern`` made to match only where a line ends."""
+    return f"(?:{pattern})$"
+
+
+# Patterns whose meaning changes when the text is a whole document rather than one line.
+TEXT_ANCHORS = re.compile(r"\\[Az]|\(\?[a-zA-Z]*-[a-zA-Z]*m")
+
+
+def for_document(pattern: str) -> str | None:
+    """``pattern`` rewritten to search a whole document line by line: it never matches
+    across a line break, and its capturing groups are plain groups.
+
+    On one line the rewrite matches exactly what the pattern does: only the line feed
+    is taken out of what its classes match (``\\s`` becomes ``[\\t\\f\\r ]``,
+    ``[^,]`` becomes ``[^,\\n]``). Without groups RE2 matches with its automata
+    alone, several times faster. ``None`` when the pattern holds a construct this does
+    not rewrite (``\\W``, ``\\D``, ``(?s)``, a range across the line feed, …): such a
+    pattern is matched line by line instead.
+    """
+    out: list[str] = []
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            escape = _escape_at(pattern, i)
+            i += len(escape)
+            if escape == "\\s":
+                out.append("[\\t\\f\\r ]")
+            elif _may_be_newline(escape):
+                return None
+            else:
+                out.append(escape)
+        elif c == "[":
+            parsed = _class_at(pattern, i)
+            if parsed is None:
+                return None
+            text, i = parsed
+            out.append(text)
+        elif c == "(" and pattern.startswith("(?P<", i):
+            end = pattern.find(">", i)
+            if end < 0:
+                return None
+            out.append("(?:")
+            i = end + 1
+        elif c == "(" and pattern.startswith("(?", i):
+            flags = re.match(r"\(\?([a-zA-Z]*)(?:-([a-zA-Z]*))?[:)]", pattern[i:])
+            if flags is None or "s" in flags.group(1) or "m" in (flags.group(2) or ""):
+                return None  # (?s): . takes newlines; (?-m): ^ and $ mean the text's ends
+            out.append(flags.group(0))
+            i += len(flags.group(0))
+        elif c == "(":
+            out.append("(?:")
+            i += 1
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+_ESCAPE = re.compile(
+    r"\\(?:x\{[0-9A-Fa-f]+\}|x[0-9A-Fa-f]{2}|[pP]\{\^?\w+\}|[pP]\w|Q.*?(?:\\E|$)|[0-7]{1,3}|.)",
+    re.S,
+)
+
+
+def _escape_at(pattern: str, i: int) -> str:
+    m = _ESCAPE.match(pattern, i)
+    return m.group(0) if m else pattern[i:]
+
+
+def _code_of(escape: str) -> int | None:
+    """The character an escape stands for, when it stands for one."""
+    if escape.startswith("\\x{"):
+        return int(escape[3:-1], 16)
+    if escape.startswith("\\x"):
+        return int(escape[2:], 16)
+    if len(escape) == 2 and not escape[1].isalnum():
+        return ord(escape[1])
+    return {"\\t": 9, "\\n": 10, "\\v": 11, "\\f": 12, "\\r": 13, "\\a": 7}.get(escape)
+
+
+def _may_be_newline(escape: str) -> bool:
+    """Whether an escape outside a class may match a line feed (``\\s`` aside)."""
+    if escape[1] in "WDCQ0123456789" or escape.startswith("\\P"):
+        return True
+    if escape.startswith("\\p"):
+        name = escape[2:].strip("{}").lstrip("^")
+        return name in {"C", "Cc", "Any"} or escape.startswith("\\p{^")
+    return _code_of(escape) == 10
+
+
+_SAFE_POSIX = {
+    "alnum",
+    "alpha",
+    "ascii",
+    "digit",
+    "graph",
+    "lower",
+    "print",
+    "punct",
+    "upper",
+    "word",
+    "xdigit",
+    "blank",
+}
+
+
+def _class_at(pattern: str, i: int) -> tuple[str, int] | None:
+    """The class starting at ``pattern[i]`` made to exclude the line feed, and where it
+    ends; ``None`` when that cannot be done by simple editing."""
+    j = i + 1
+    negated = pattern.startswith("^", j)
+    j += negated
+    items: list[str] = []
+    first = True
+    while j < len(pattern) and (first or pattern[j] != "]"):
+        first = False
+        if pattern.startswith("[:", j):
+            end = pattern.find(":]", j + 2)
+            if end < 0:
+                return None
+            name = pattern[j + 2 : end]
+            if not negated and name not in _SAFE_POSIX:
+                return None
+            items.append(pattern[j : end + 2])
+            j = end + 2
+            continue
+        item = _escape_at(pattern, j) if pattern[j] == "\\" else pattern[j]
+        j += len(item)
+        if pattern.startswith("-", j) and j + 1 < len(pattern) and pattern[j + 1] != "]":
+            high = _escape_at(pattern, j + 1) if pattern[j + 1] == "\\" else pattern[j + 1]
+            j += 1 + len(high)
+            low_code = _code_of(item) if item.startswith("\\") else ord(item)
+            high_code = _code_of(high) if high.startswith("\\") else ord(high)
+            if low_code is None or high_code is None:
+                return None
+            if not negated and low_code <= 10 <= high_code:
+                return None
+            items.append(f"{item}-{high}")
+            continue
+        if not negated:
+            if item == "\\s":
+                item = "\\t\\f\\r "
+            elif item.startswith("\\") and _may_be_newline(item):
+                return None
+        items.append(item)
+    if j >= len(pattern):
+        return None  # no closing bracket
+    body = "".join(items)
+    return (f"[^{body}\\n]" if negated else f"[{body}]"), j + 1
+
+
+def group_names(pattern: str) -> frozenset[str]:
+    """The names of ``pattern``'s named groups (``(?P<name>…)``, ``(?<name>…)``), read
+    from its text with the tokenizer of :func:`for_document` (escapes, ``\\Q…\\E``,
+    character classes), so that a rule file's captures are known without compiling
+    its patterns (a test compares this with RE2's ``groupindex`` on every bundled
+    pattern and on generated ones). ``pattern`` is one RE2 parses."""
+    names: list[str] = []
+    i, end = 0, len(pattern)
+    while i < end:
+        if pattern[i] == "\\":
+            i += len(_escape_at(pattern, i))
+        elif pattern[i] == "[":
+            i = _class_end(pattern, i)
+        elif pattern.startswith(("(?P<", "(?<"), i):
+            start = pattern.index("<", i) + 1
+            i = pattern.index(">", start) + 1
+            names.append(pattern[start : i - 1])
+        else:
+            i += 1
+    return frozenset(names)
+
+
+def _class_end(pattern: str, i: int) -> int:
+    """Where the character class starting at ``pattern[i]`` ends (after its ``]``)."""
+    j = i + 1
+    j += pattern.startswith("^", j)
+    j += pattern.startswith("]", j)  # a "]" first is a member, not the end
+    while j < len(pattern) and pattern[j] != "]":
+        if pattern.startswith("[:", j) and (posix := pattern.find(":]", j + 2)) >= 0:
+            j = posix + 2
+        else:
+            j += len(_escape_at(pattern, j)) if pattern[j] == "\\" else 1
+    return j + 1

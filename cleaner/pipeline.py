@@ -416,7 +416,7 @@ class Cleaner:
         """Load now what cleaning loads on first use (trafilatura, dateparser's
         languages, jusText's stoplist, every rule file's matchers), so that worker
         processes forked from this one share it instead of each loading its own copy."""
-        for rules in [*self.rulebook.outlets.values(), *self.rulebook.everywhere]:
+        for rules in self.rulebook.files:
             rules.build()
         page = "<html><head><title>Judul</title></head><body><article>"
         page += "<p>Kalimat pertama berita ini cukup panjang untuk diambil.</p>" * 5

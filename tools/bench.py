@@ -34,7 +34,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -356,9 +356,16 @@ def corpora_race(texts: list[str], work: Path, rounds: int) -> dict[str, float]:
             [*command, "--workers", "1", "--no-learn"]
         ),
     }
+    return _best_of(contenders, rounds)
+
+
+def _best_of(contenders: Mapping[str, Callable[[], float]], rounds: int) -> dict[str, float]:
+    """Each contender's least seconds over ``rounds``, taking turns round by round (a
+    contender returns the seconds it took)."""
     best: dict[str, float] = {}
     for _ in range(rounds):
         for name, run in contenders.items():
+            reset_caches()  # trafilatura's, so no turn inherits another's
             gc.collect()
             seconds = run()
             best[name] = min(best.get(name, seconds), seconds)
@@ -378,20 +385,14 @@ def realpages_race(pages: list[bytes], rounds: int) -> dict[str, float]:
     commands would add the cleaner's start-up to a few seconds of pages)."""
     cleaner = Cleaner(CleanerConfig())
     docs = [RawDocument(source=f"page{i}", data=page, kind="html") for i, page in enumerate(pages)]
-    contenders: dict[str, Callable[[], object]] = {
+    work: dict[str, Callable[[], object]] = {
         "trafilatura.extract alone": lambda: [trafilatura.extract(page) for page in pages],
         "cleaner (per-document function)": lambda: [cleaner.clean(doc) for doc in docs],
     }
-    for run in contenders.values():
+    for run in work.values():
         run()
-    best: dict[str, float] = {}
-    for _ in range(rounds):
-        for name, run in contenders.items():
-            reset_caches()
-            gc.collect()
-            seconds = _process_cpu(run)
-            best[name] = min(best.get(name, seconds), seconds)
-    return best
+    timed = {name: functools.partial(_process_cpu, run) for name, run in work.items()}
+    return _best_of(timed, rounds)
 
 
 _COUNTED = """
@@ -584,6 +585,12 @@ def table(header: list[str], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def section(intro: str, header: list[str], rows: list[list[str]]) -> list[str]:
+    """A paragraph and its table, as report lines; nothing when there are no rows (the
+    material was absent)."""
+    return [intro, "", table(header, rows), ""] if rows else []
 
 
 def rows_of(timing: Timing) -> list[list[str]]:
@@ -839,30 +846,20 @@ def main(argv: list[str] | None = None) -> int:
                 "",
                 table(header, rows_of(pages)),
                 "",
-                *(
-                    [
-                        f"Real pages ({args.realpages.name}/, every HTML page "
-                        f"×{args.page_copies}): best CPU seconds of each, taking turns, both "
-                        "in one process on the pages' bytes.",
-                        "",
-                        table(["run", "CPU s", "ms/page"], page_rows),
-                        "",
-                    ]
-                    if page_rows
-                    else []
+                *section(
+                    f"Real pages ({args.realpages.name}/, every HTML page "
+                    f"×{args.page_copies}): best CPU seconds of each, taking turns, both in "
+                    "one process on the pages' bytes.",
+                    ["run", "CPU s", "ms/page"],
+                    page_rows,
                 ),
                 *([table(header, memory_rows), ""] if memory_rows else []),
-                *(
-                    [
-                        f"Real corpora ({args.corpora.name}/, every text ×{args.copies}): best "
-                        "CPU seconds of each, taking turns; the cleaner's rows are whole "
-                        "`cleaner clean` commands.",
-                        "",
-                        table(["run", "CPU s", "ms/doc"], real_rows),
-                        "",
-                    ]
-                    if real_rows
-                    else []
+                *section(
+                    f"Real corpora ({args.corpora.name}/, every text ×{args.copies}): best CPU "
+                    "seconds of each, taking turns; the cleaner's rows are whole `cleaner "
+                    "clean` commands.",
+                    ["run", "CPU s", "ms/doc"],
+                    real_rows,
                 ),
                 "Where one worker's time goes on the text path (ms per document; the "
                 "synthetic texts, and the real corpora's first 2,000):",

@@ -68,7 +68,7 @@ def check_rules(directory: Path, fixtures: Path | None = None) -> list[Problem]:
     except RuleFileError as exc:  # e.g. a domain claimed by two files
         return [Problem(exc.path, line, msg) for line, msg in exc.problems]
     rulebook = cleaner.rulebook
-    mine = [r for r in [*rulebook.outlets.values(), *rulebook.everywhere] if r.path in readable]
+    mine = [r for r in rulebook.files if r.path in readable]
     for rules in mine:  # a run builds a file's matchers when it first meets the outlet
         try:
             rules.build()

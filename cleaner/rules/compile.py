@@ -401,6 +401,11 @@ class Rulebook:
         after an outlet's own rules, the lexicon, then the generic rules."""
         return (self.generic,) if self.lexicon is None else (self.lexicon, self.generic)
 
+    @property
+    def files(self) -> tuple[OutletRules, ...]:
+        """Every rule file: the outlets', then those that run on every document."""
+        return (*self.outlets.values(), *self.everywhere)
+
     def chain(self, outlet: OutletRules | None) -> list[OutletRules]:
         """The rule files a document of ``outlet`` (or of none) goes through, in order."""
         return [*([outlet] if outlet is not None else []), *self.everywhere]
@@ -429,11 +434,7 @@ class Rulebook:
     @cached_property
     def origins(self) -> dict[str, Origin]:
         """Where every rule id is written (file and line)."""
-        return {
-            rule.id: rule.origin
-            for rules in [*self.outlets.values(), *self.everywhere]
-            for rule in rules.compiled_rules()
-        }
+        return {rule.id: rule.origin for rules in self.files for rule in rules.compiled_rules()}
 
     def html_options(self, outlet: OutletRules | None) -> HtmlOptions:
         """The trafilatura settings for a page of ``outlet`` (or of no known outlet)."""

@@ -219,9 +219,9 @@ def _headline_end(text: str, start: int) -> int | None:
     spans = _Spans(text, start)  # read as far as the run goes, not to the end of the line
     words = 0  # of the current headline, since the last marker
     skip = False
-    i = -1
-    while (span := spans.at(i + 1)) is not None:
-        i += 1
+    for i in itertools.count():
+        if (span := spans.at(i)) is None:
+            break
         a, b = span
         if skip:
             skip = False

@@ -149,4 +149,4 @@ def article_like(lines: Sequence[str]) -> bool:
             prose += len(line)
             if prose >= MIN_ARTICLE_PROSE:
                 return True  # most articles: within their first lines
-    return prose >= MIN_ARTICLE_PROSE or (chars > 0 and prose / chars >= MIN_ARTICLE_SHARE)
+    return chars > 0 and prose / chars >= MIN_ARTICLE_SHARE  # the loop returned at enough prose

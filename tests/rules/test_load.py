@@ -266,7 +266,7 @@ def test_bundled_rule_files_build_their_matchers_when_an_outlet_first_needs_them
     fresh = compile_rule_file(rules.path, bundled=True)
     assert "lines" not in vars(fresh) and "span_set" not in vars(fresh)
     assert fresh.lines.patterns == rules.lines.patterns  # built on first use, the same
-    for each in [*rulebook.outlets.values(), *rulebook.everywhere]:
+    for each in rulebook.files:
         each.build()  # every bundled file compiles whole
         assert "lines" in vars(each)
 

@@ -37,7 +37,7 @@ def test_group_names_read_classes_escapes_and_quotes_as_re2_does(pattern: str) -
 def test_group_names_of_every_bundled_pattern_are_re2s() -> None:
     rulebook = load_rulebook(())
     checked = 0
-    for rules in [*rulebook.outlets.values(), *rulebook.everywhere]:
+    for rules in rulebook.files:
         for rule in rules.compiled_rules():
             pattern = getattr(rule, "pattern", None)
             if pattern is not None:

@@ -68,6 +68,10 @@ class Skip:
     what: str
 
 
+DetectionMethod = Literal["forced", "input", "url", "domain", "markup", "fingerprint"]
+"""How an outlet was chosen, strongest evidence first (:mod:`cleaner.rules.detect`)."""
+
+
 class Cleaning(BaseModel):
     """How the record was made: enough to audit a corpus without re-running it."""
 
@@ -77,10 +81,11 @@ class Cleaning(BaseModel):
         "text",
         description="What the input held: plain text, or an HTML page (main text extracted).",
     )
-    detected_by: Literal["forced", "input", "url", "domain", "fingerprint"] | None = Field(
+    detected_by: DetectionMethod | None = Field(
         description="How the outlet was chosen (--outlet, the input record's `outlet`, the "
-        "URL's domain, the record's domain field, signs in the text: fingerprints, copyright "
-        "lines, lead-ins); null when no outlet rules applied."
+        "URL's domain, the record's domain field, the page's links to its own site (HTML), "
+        "signs in the text: fingerprints, copyright lines, lead-ins); null when no outlet "
+        "rules applied."
     )
     field_sources: dict[str, FieldSource] = Field(
         default_factory=dict,

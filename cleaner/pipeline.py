@@ -30,7 +30,7 @@ winner of each field (``cleaning.field_sources``).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -182,9 +182,15 @@ class Cleaner:
         )
 
     def _detect(
-        self, text: str, url: str | None, doc: RawDocument, warnings: list[str]
+        self,
+        text: str,
+        url: str | None,
+        doc: RawDocument,
+        warnings: list[str],
+        markup: Sequence[str] = (),
     ) -> Detection:
-        """Detection, with the outlet named by ``--outlet`` or else by the input record."""
+        """Detection, with the outlet named by ``--outlet`` or else by the input record;
+        ``markup``: an HTML page's links to its own site."""
         if self.config.outlet is not None:
             return detect(text, url, self.rulebook, self.config.outlet)
         named = doc.meta.get("outlet")
@@ -192,7 +198,7 @@ class Cleaner:
             return detect(text, url, self.rulebook, str(named), "input")
         if named is not None and named not in EVERY_DOCUMENT and not warnings:
             warnings.append(f"outlet: no rule file for {named!r}; detected instead")
-        return detect(text, url, self.rulebook, domain=doc.meta.get("domain"))
+        return detect(text, url, self.rulebook, domain=doc.meta.get("domain"), markup=markup)
 
     def prepare(self, doc: RawDocument) -> Prepared | Reject:
         """Stages 1 to 3: decode, extract (HTML), normalize, detect."""
@@ -246,7 +252,8 @@ class Cleaner:
         if tree is None:
             return self._reject(doc, "not_html", "no HTML document could be parsed from the input")
         url = doc.url or html.page_url(tree)
-        detection = self._detect("", url, doc, warnings)  # by name or URL, if at all
+        # By name, URL or the page's links to its own site, if at all; else by its text.
+        detection = self._detect("", url, doc, warnings, html.self_links(tree))
         options = self.rulebook.html_options(detection.rules)
         tuned = detection.rules is not None
         extraction = html.extract(tree, markup, url, options, tuned=tuned)

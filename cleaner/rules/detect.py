@@ -1,8 +1,10 @@
 """Stage 3: which outlet published a document, on evidence.
 
 In order: the outlet the user forced (``--outlet``) or the input record named; the outlet
-whose domain the document's URL is on, or the input's domain field; else the weight of
-the signs found anywhere in the text (:attr:`Rulebook.signs`): each outlet's
+whose domain the document's URL is on, or the input's domain field; for an HTML page,
+the outlet its ``<head>`` names as its own site (feeds, AMP and short links, icons: see
+:func:`cleaner.text.html.self_links`); else the weight of the signs found anywhere in the
+text (:attr:`Rulebook.signs`): each outlet's
 fingerprints, and the generic file's evidence patterns naming it by its brands (a
 copyright line, a lead-in, a channel promo). An outlet is chosen only when its signs
 weigh :data:`CLAIM` or more and :data:`MARGIN` more than any other outlet's: applying
@@ -13,16 +15,17 @@ generic rules, and its evidence is kept for ``cleaner explain``.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
 from urllib.parse import urlsplit
 
+from cleaner.models import DetectionMethod as Method
 from cleaner.rules.compile import OutletRules, Rulebook
 from cleaner.rules.patterns import compile_pattern
 
-Method = Literal["forced", "input", "url", "domain", "fingerprint"]
-"""``forced``: ``--outlet``; ``input``: the input record's ``outlet`` field; ``domain``:
-its domain field; ``fingerprint``: signs in the text."""
+# ``forced``: ``--outlet``; ``input``: the input record's ``outlet`` field; ``domain``:
+# its domain field; ``markup``: an HTML page's links to its own site; ``fingerprint``:
+# signs in the text.
 
 CLAIM = 1.0
 """What the signs of an outlet must weigh to claim a document."""
@@ -69,8 +72,10 @@ def detect(
     forced: str | None = None,
     forced_by: Method = "forced",
     domain: str | None = None,
+    markup: Sequence[str] = (),
 ) -> Detection:
-    """Choose the outlet rules for one document."""
+    """Choose the outlet rules for one document; ``markup``: the URLs an HTML page's
+    head gives for its own site (:func:`cleaner.text.html.self_links`)."""
     if forced is not None:
         return Detection(rulebook.outlets[forced], forced_by, (forced,), 1.0)
     for method, where in (("url", url), ("domain", domain)):
@@ -78,6 +83,8 @@ def detect(
             rules = rulebook.for_domain(host)
             if rules is not None:
                 return Detection(rules, method, (host,), 1.0)  # type: ignore[arg-type]
+    if (named := _named_by_markup(markup, rulebook)) is not None:
+        return named
     patterns, signs = rulebook.signs
     data = text.encode("utf-8", "surrogatepass")
     found: list[tuple[int, tuple[int, int]]] = []  # the signs present, and where
@@ -106,3 +113,17 @@ def detect(
         return Detection(rulebook.outlets[outlet], "fingerprint", tuple(evidence[outlet]), score)
     close = tuple(f"{name}: {e}" for name, _ in ranked[:2] for e in evidence[name])
     return Detection(None, None, close, score)
+
+
+def _named_by_markup(links: Sequence[str], rulebook: Rulebook) -> Detection | None:
+    """The outlet whose domains the page's links to its own site are on, when they name
+    exactly one: a page that names two (a syndicated story, a network's shared feed) is
+    left to its text. One link is enough, as one canonical link is for ``url``."""
+    hosts: dict[str, set[str]] = {}
+    for link in links:
+        if (host := host_of(link)) and (rules := rulebook.for_domain(host)) is not None:
+            hosts.setdefault(rules.outlet, set()).add(host)
+    if len(hosts) != 1:
+        return None
+    [(outlet, named)] = hosts.items()
+    return Detection(rulebook.outlets[outlet], "markup", tuple(sorted(named)), 1.0)

@@ -20,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from lxml import etree
+
 BULK = "bulk text (a huge page)"
 """The name of a huge page's one extraction (``cleaner explain`` shows it)."""
 
@@ -32,9 +34,13 @@ each. A page this large is a dump, a forum thread or an attack, not a story to r
 from a template; its text goes through the rules as any text does."""
 
 
+_NODES = etree.XPath("count(//*|//comment()|//processing-instruction())")
+
+
 def element_count(tree: Any) -> int:
-    """How many nodes the page has (about 0.5 µs each: 1 ms for a news page)."""
-    return sum(1 for _ in tree.iter())
+    """How many nodes the page has (what ``tree.iter()`` yields), counted inside libxml2:
+    0.1 ms for a news page, against 0.6 ms for a loop over ``iter()``."""
+    return int(_NODES(tree))
 
 
 def huge_page_note(elements: int) -> str:

@@ -158,6 +158,40 @@ def page_url(tree: Any) -> str | None:
     return None
 
 
+SELF_RELS = frozenset(
+    {
+        "canonical",
+        "alternate",
+        "amphtml",
+        "shortlink",
+        "icon",
+        "apple-touch-icon",
+        "apple-touch-icon-precomposed",
+        "mask-icon",
+        "manifest",
+        "search",
+    }
+)
+"""``<link rel>`` values by which a page points at its own site: its canonical, feed,
+language, AMP and short URLs, its icons, web-app manifest and search description. Not
+stylesheets, scripts, preloads or prefetches (CDNs and partners serve those), nor images
+(a picture may be another outlet's)."""
+
+
+def self_links(tree: Any) -> list[str]:
+    """The absolute URLs of the page's ``<head>`` links in :data:`SELF_RELS` (a ``rel``
+    is a list of words: ``shortcut icon``): a page saved without its URL still names its
+    site there, before a word of its text is extracted."""
+    found = []
+    for link in tree.xpath("//head//link[@rel][@href]"):
+        href = str(link.get("href")).strip()
+        if href.startswith(("http://", "https://", "//")) and not SELF_RELS.isdisjoint(
+            str(link.get("rel")).lower().split()
+        ):
+            found.append(href)
+    return found
+
+
 # Elements of trafilatura's output that end a line; everything else is inline.
 _BLOCKS = frozenset(
     {"body", "p", "head", "quote", "list", "item", "table", "row", "code", "div", "graphic"}

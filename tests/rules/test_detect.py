@@ -69,6 +69,29 @@ def test_url_domain_wins_over_fingerprints(rulebook: Rulebook) -> None:
     assert found.evidence == ("nasional.sindonews.com",)
 
 
+def test_a_pages_links_to_its_own_site_name_the_outlet(rulebook: Rulebook) -> None:
+    links = ["https://cdn.contoh.net/app.css", "https://www.antaranews.com/rss/terkini.xml"]
+    found = detect("", None, rulebook, markup=links)
+    assert found.outlet == "antara"
+    assert found.method == "markup"
+    assert found.evidence == ("www.antaranews.com",)
+
+
+def test_markup_wins_over_signs_in_the_text_and_gives_way_to_the_url(rulebook: Rulebook) -> None:
+    # A page's head is its publisher's; its text may quote another outlet's lead-in.
+    links = ["https://nasional.sindonews.com/rss"]
+    assert detect(TRIBUN_TEXT, None, rulebook, markup=links).outlet == "sindonews"
+    by_url = detect(TRIBUN_TEXT, "https://www.kompas.com/read/1", rulebook, markup=links)
+    assert (by_url.outlet, by_url.method) == ("kompas", "url")
+
+
+def test_links_naming_two_outlets_leave_the_page_to_its_text(rulebook: Rulebook) -> None:
+    links = ["https://www.kompas.com/rss", "https://nasional.sindonews.com/rss"]
+    found = detect(TRIBUN_TEXT, None, rulebook, markup=links)
+    assert (found.outlet, found.method) == ("tribunnews", "fingerprint")
+    assert detect(BODY, None, rulebook, markup=links) == UNKNOWN
+
+
 @pytest.mark.parametrize(
     ("url", "outlet"),
     [

@@ -10,7 +10,16 @@ from lxml import etree
 
 from cleaner import Article, Cleaner, Reject
 from cleaner.models import RawDocument
-from cleaner.text.html import HtmlOptions, body_lines, decode_html, main_text, page_url, parse
+from cleaner.text import html
+from cleaner.text.html import (
+    HtmlOptions,
+    body_lines,
+    decode_html,
+    main_text,
+    page_url,
+    parse,
+    self_links,
+)
 from cleaner.text.page import PageMeta, declared_metadata, page_meta
 from tests.conftest import REALPAGES
 
@@ -191,6 +200,26 @@ def test_page_url_ignores_a_relative_canonical_and_none_without_one() -> None:
     assert page_url(parse(page)) is None
     bare = "<html><head><title>x</title></head><body><p>Isi halaman.</p></body></html>"
     assert page_url(parse(bare)) is None
+
+
+def test_self_links_are_the_heads_links_to_its_own_site() -> None:
+    page = (
+        "<html><head>"
+        '<link rel="canonical" href="https://www.contoh.id/a/1">'
+        '<link rel="alternate" type="application/rss+xml" href="https://www.contoh.id/rss">'
+        '<link rel="Shortcut Icon" href="//static.contoh.id/favicon.ico">'
+        '<link rel="alternate" href="/rss/relatif">'  # no host: says nothing
+        '<link rel="stylesheet" href="https://cdn.mitra.net/app.css">'  # a CDN's
+        '<link rel="dns-prefetch" href="https://iklan.mitra.net">'
+        '<link rel="image_src" href="https://foto.lain.id/1.jpg">'  # a picture may be another's
+        '</head><body><link rel="alternate" href="https://badan.id/rss"><p>Isi.</p>'
+        "</body></html>"
+    )
+    assert self_links(parse(page)) == [
+        "https://www.contoh.id/a/1",
+        "https://www.contoh.id/rss",
+        "//static.contoh.id/favicon.ico",
+    ]
 
 
 def test_body_lines_one_line_per_block_whitespace_collapsed_split_at_br() -> None:
@@ -411,6 +440,30 @@ def test_page_url_from_canonical_picks_the_outlet_without_a_given_url(cleaner: C
     assert isinstance(result, Article)
     assert result.outlet == "tribunnews"
     assert result.url == "https://www.tribunnews.com/daerah/warga-sukamaju-bersihkan-sungai"
+
+
+def test_a_page_saved_without_its_url_is_claimed_by_its_links_to_its_own_site(
+    cleaner: Cleaner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No URL and no sign in the text: the page's feed link names the outlet, so the page
+    is extracted once, with the outlet's settings (not first untuned, then again)."""
+    page = news_page(host="www.tribunnews.com").replace(
+        '<link rel="canonical"', '<link rel="alternate" type="application/rss+xml"'
+    )
+    assert page_url(parse(page)) is None
+    calls: list[bool] = []
+    real = html.main_text
+
+    def counted(*args: object, **kwargs: bool) -> str:
+        calls.append(kwargs.get("precision", False))
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(html, "main_text", counted)
+    result = cleaner.clean_html(page)
+    assert isinstance(result, Article)
+    assert (result.outlet, result.cleaning.detected_by) == ("tribunnews", "markup")
+    assert result.url is None
+    assert calls == [False], "one extraction, the outlet's (not favor_precision first)"
 
 
 def test_page_with_no_main_text_is_rejected(cleaner: Cleaner) -> None:

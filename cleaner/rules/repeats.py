@@ -125,14 +125,15 @@ def _mapped(texts: Sequence[str]) -> tuple[bytes, bool]:
     return b"".join(pieces), False
 
 
+_SPACES = re.compile(rb"  +")
+_ZEROS = re.compile(rb"00+")  # only digits became zeros: these are runs of digits
+
+
 def _collapsed(data: bytes) -> bytes:
     """:func:`_mapped`'s output with its runs of spaces and of zeros collapsed: the
-    normalized forms (before stripping), one a line."""
-    while b"  " in data:
-        data = data.replace(b"  ", b" ")
-    while b"00" in data:  # only digits became zeros: these are runs of digits
-        data = data.replace(b"00", b"0")
-    return data
+    normalized forms (before stripping), one a line. One pass each (a loop of
+    ``replace`` halving the runs took three times as long on a collapsed page)."""
+    return _ZEROS.sub(b"0", _SPACES.sub(b" ", data))
 
 
 def _pieces(texts: Sequence[str]) -> tuple[list[bytes], bool]:

@@ -89,6 +89,8 @@ def detect(
     data = text.encode("utf-8", "surrogatepass")
     found: list[tuple[int, tuple[int, int]]] = []  # the signs present, and where
     for i in patterns.candidates(data):  # the prefilter's few, each searched once
+        if (required := signs[i].required) and not compile_pattern(f"(?m){required}").search(data):
+            continue  # it cannot match: what all its matches hold is not there
         match = compile_pattern(f"(?m){signs[i].searched}").search(data)
         if match:
             found.append((i, (match.start(), match.end())))

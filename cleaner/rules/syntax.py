@@ -197,3 +197,34 @@ def _class_end(pattern: str, i: int) -> int:
         else:
             j += len(_escape_at(pattern, j)) if pattern[j] == "\\" else 1
     return j + 1
+
+
+_FLAGS = re.compile(r"\(\?[a-zA-Z]*(?:-[a-zA-Z]*)?\)")
+
+
+def required_tail(pattern: str, at: int) -> str | None:
+    """``pattern`` from ``at`` on, with the flags it starts with: a pattern that matches
+    somewhere in any text in which ``pattern`` matches (a cheap test that it does not,
+    when the part before ``at`` is costly to search for and the tail is rare). ``None``
+    unless ``at`` is outside every group and class, and nothing outside a group before
+    it could make the tail optional or change its meaning: an alternation (``a|b``), a
+    flag set after the start. The caller keeps what follows ``at`` from being optional
+    (a quantifier after it)."""
+    lead = _FLAGS.match(pattern)
+    flags = lead.group(0) if lead else ""
+    i, depth = len(flags), 0
+    while i < len(pattern):
+        if i == at:
+            return flags + pattern[at:] if depth == 0 else None
+        c = pattern[i]
+        if c == "\\":
+            i += len(_escape_at(pattern, i))
+            continue
+        if c == "[":
+            i = _class_end(pattern, i)
+            continue
+        if depth == 0 and (c == "|" or _FLAGS.match(pattern, i)):
+            return None
+        depth += (c == "(") - (c == ")")
+        i += 1
+    return None

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import orjson
 import pytest
 
 from cleaner.rules.compile import Rulebook
 from cleaner.rules.detect import UNKNOWN, detect, host_of
 from cleaner.rules.load import load_rulebook
+from cleaner.rules.patterns import compile_pattern
+from tests.conftest import FIXTURES, ROOT
+
+CORPORA = ROOT.parent / "shared" / "corpora"
 
 
 @pytest.fixture(scope="module")
@@ -225,3 +230,39 @@ def test_the_input_records_domain_field(rulebook: Rulebook) -> None:
     assert detect(BODY, "https://www.tribunnews.com/x", rulebook, domain="kompas.com").outlet == (
         "tribunnews"
     )
+
+
+def _texts() -> list[str]:
+    """Texts to search signs in: the fixtures' dumps, the real corpora when present, and
+    lead-ins, promos and copyright lines naming every outlet by each of its brands."""
+    texts = [path.read_text("utf-8") for path in sorted(FIXTURES.glob("*/*.txt"))]
+    for path in sorted(CORPORA.glob("*.jsonl")) if CORPORA.is_dir() else []:
+        texts += [orjson.loads(line)["text"] for line in path.read_bytes().splitlines()]
+    for rules in load_rulebook().outlets.values():
+        for brand in rules.brands:
+            texts += [
+                f"Judul Berita\nJakarta, {brand} - {BODY}",
+                f"Kabar Terkini {brand} -- {BODY}",
+                f"{BODY}\nIkuti berita {brand} di Google News dan WhatsApp Channel",
+                f"{BODY} Simak {brand.lower()} di aplikasi",
+            ]
+    return texts
+
+
+def test_what_a_sign_requires_is_found_wherever_the_sign_is(rulebook: Rulebook) -> None:
+    """Detection skips a sign whose brand-and-onwards part is absent without searching
+    for the whole (costly) sign: that must never skip a sign that is there."""
+    _, signs = rulebook.signs
+    required = [s for s in signs if s.required]
+    assert {s.kind for s in required} >= {"generic/lead-in", "fingerprint inside a line"}
+    found = 0
+    for text in _texts():
+        data = text.encode("utf-8", "surrogatepass")
+        for sign in required:
+            if compile_pattern(f"(?m){sign.searched}").search(data) is not None:
+                found += 1
+                assert compile_pattern(f"(?m){sign.required}").search(data) is not None, (
+                    sign.searched,
+                    text[:200],
+                )
+    assert found > 50  # the texts do hold such signs

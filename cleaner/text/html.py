@@ -134,6 +134,12 @@ class HtmlOptions(BaseModel):
         )
 
     @property
+    def extraction(self) -> tuple[tuple[str, ...], bool, bool]:
+        """The settings the main text depends on (not the metadata's): two options with
+        the same give the same extraction of a page."""
+        return tuple(self.prune_xpath), self.include_tables, self.fallback
+
+    @property
     def searched(self) -> frozenset[str]:
         """The fields the page may be searched for (see ``search``)."""
         return frozenset(("authors", "category", "tags") if self.search is None else self.search)
@@ -350,7 +356,10 @@ def extract(
         return Extraction((first,), frozenset(), first_name)
     links = page_links(tree)
     first = replace(first, likeness=likeness(first_text.split("\n"), links))
-    texts = [("trafilatura", main_text(tree, url, generic))]
+    # An outlet whose settings extract as the generic ones do has its first text again
+    # as the "trafilatura" candidate: it is not extracted twice.
+    same = tuned and options.extraction == generic.extraction
+    texts = [("trafilatura", first_text if same else main_text(tree, url, generic))]
     if tuned:
         texts.append((PRECISION, main_text(tree, url, generic, precision=True)))
     texts.append(("jusText", _justext(markup)))

@@ -5,8 +5,11 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from cleaner import Article, Cleaner, CleanerConfig, RawDocument
 from cleaner.pipeline import Prepared
+from cleaner.text import html
 from cleaner.text.html import PRECISION, HtmlOptions, extract, parse
 from cleaner.text.likeness import is_prose, likeness, page_links
 
@@ -84,3 +87,30 @@ def test_a_rule_file_that_picks_a_related_links_list_is_overruled(tmp_path: Path
     assert result.outlet == "contoh"
     assert all(p in result.text for p in PARAGRAPHS)
     assert not any(h in result.text for h in HEADLINES)
+
+
+def test_an_outlet_extracting_as_the_generic_settings_is_not_extracted_twice(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """When the safety net runs, the "trafilatura" candidate (the generic settings) is
+    the first extraction again if the outlet's settings differ only in what is not
+    extraction (``search``): it is reused, not made again."""
+    related = "".join(f'<li><a href="/b/{i}">{h}</a></li>' for i, h in enumerate(HEADLINES))
+    markup = f"<html><body><ul>{related}</ul></body></html>"  # a listing: not trusted
+    made: list[tuple[tuple[tuple[str, ...], bool, bool], bool]] = []
+    real = html.main_text
+
+    def counted(tree: object, url: str | None, options: HtmlOptions, **kw: bool) -> str:
+        made.append((options.extraction, kw.get("precision", False)))
+        return real(tree, url, options, **kw)
+
+    monkeypatch.setattr(html, "main_text", counted)
+    same = extract(parse(markup), markup, None, HtmlOptions(search=[]), tuned=True)
+    assert not same.trusted
+    texts = {c.name: c.text for c in same.candidates}
+    assert texts["trafilatura"] == texts["rules"]
+    assert made == [(HtmlOptions().extraction, False), (HtmlOptions().extraction, True)]
+    made.clear()
+    pruned = HtmlOptions(prune_xpath=["//footer"])
+    extract(parse(markup), markup, None, pruned, tuned=True)
+    assert len(made) == 3  # other settings: the generic extraction is made too

@@ -191,3 +191,31 @@ def test_rules_learn_proposes_a_file_that_passes_rules_check(tmp_path: Path) -> 
         app, ["rules", "learn", source, "--site", "x.id", "--dir", str(proposed)]
     )
     assert nothing.exit_code == 2 and "nothing learned for 'x.id'" in nothing.stderr
+
+
+def test_the_learning_pass_gives_its_memory_back_before_cleaning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After learning, the freed heap goes back to the system (glibc's malloc_trim)
+    before the cleaning pass forks its workers from this process."""
+    import cleaner.engines.run as run
+
+    calls: list[str] = []
+
+    class Libc:
+        def malloc_trim(self, pad: int) -> int:
+            calls.append(f"trim {pad}")
+            return 1
+
+    monkeypatch.setattr(run.ctypes.util, "find_library", lambda name: "libc.so.6")
+    monkeypatch.setattr(run.ctypes, "CDLL", lambda name: Libc())
+    real = run._clean_to_stream
+
+    def cleaning(*args: object, **kwargs: object) -> object:
+        calls.append("clean")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(run, "_clean_to_stream", cleaning)
+    out = tmp_path / "out" / "corpus.jsonl"
+    clean_to_stream([str(corpus(tmp_path))], CleanerConfig(), out, workers=1)
+    assert calls == ["trim 0", "clean"]

@@ -12,9 +12,6 @@ its progress bar from them).
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
-import gc
 import json
 import tempfile
 import time
@@ -26,7 +23,7 @@ from typing import Any, Literal
 
 from cleaner.config import CleanerConfig
 from cleaner.engines.learn import RepeatCounter
-from cleaner.engines.local import LocalEngine, LocalSettings
+from cleaner.engines.local import LocalEngine, LocalSettings, give_back_memory
 from cleaner.engines.outcome import add_outcome, reject_of
 from cleaner.engines.shards import (
     Shard,
@@ -109,18 +106,6 @@ def learn_repeats(
         table = counter.finish()
     give_back_memory()
     return table
-
-
-def give_back_memory() -> None:
-    """Return the heap's free pages to the system (glibc's ``malloc_trim``) after the
-    learning pass: its batches leave the allocator holding freed memory that the
-    cleaning pass, forked from this process, would otherwise keep resident all run
-    (the peak on 200 MB with two workers: 350 → 310 MB). Elsewhere, nothing."""
-    gc.collect()
-    if (name := ctypes.util.find_library("c")) and "libc.so" in name:
-        libc = ctypes.CDLL(name)
-        if hasattr(libc, "malloc_trim"):
-            libc.malloc_trim(0)
 
 
 def _learns(config: CleanerConfig, inputs: list[str]) -> bool:

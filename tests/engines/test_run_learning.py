@@ -198,6 +198,7 @@ def test_the_learning_pass_gives_its_memory_back_before_cleaning(
 ) -> None:
     """After learning, the freed heap goes back to the system (glibc's malloc_trim)
     before the cleaning pass forks its workers from this process."""
+    import cleaner.engines.local as local
     import cleaner.engines.run as run
 
     calls: list[str] = []
@@ -207,8 +208,8 @@ def test_the_learning_pass_gives_its_memory_back_before_cleaning(
             calls.append(f"trim {pad}")
             return 1
 
-    monkeypatch.setattr(run.ctypes.util, "find_library", lambda name: "libc.so.6")
-    monkeypatch.setattr(run.ctypes, "CDLL", lambda name: Libc())
+    monkeypatch.setattr(local.ctypes.util, "find_library", lambda name: "libc.so.6")
+    monkeypatch.setattr(local.ctypes, "CDLL", lambda name: Libc())
     real = run._clean_to_stream
 
     def cleaning(*args: object, **kwargs: object) -> object:

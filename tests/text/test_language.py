@@ -50,3 +50,12 @@ def test_text_without_words_is_undetermined(text: str) -> None:
 def test_code_points_cld2_refuses_are_set_aside() -> None:
     text = f"\ud800{SAMPLES['su']}\x85\x9f"
     assert identify(text).code == "su"
+
+
+def test_the_stoplist_is_justexts_own() -> None:
+    import justext
+
+    from cleaner.text.language import stopwords
+
+    assert stopwords() == justext.get_stoplist("Indonesian")
+    assert {"dan", "yang", "di"} <= stopwords()

@@ -69,7 +69,10 @@ class Skip:
 
 
 DetectionMethod = Literal["forced", "input", "url", "domain", "markup", "fingerprint"]
-"""How an outlet was chosen, strongest evidence first (:mod:`cleaner.rules.detect`)."""
+"""How an outlet was chosen, strongest evidence first (:mod:`cleaner.rules.detect`):
+``forced`` (``--outlet``), ``input`` (the input record's ``outlet`` field), ``url``,
+``domain`` (the record's domain field), ``markup`` (an HTML page's links to its own
+site), ``fingerprint`` (signs in the text)."""
 
 
 class Cleaning(BaseModel):

@@ -4,12 +4,12 @@ In order: the outlet the user forced (``--outlet``) or the input record named; t
 whose domain the document's URL is on, or the input's domain field; for an HTML page,
 the outlet its ``<head>`` names as its own site (feeds, AMP and short links, icons: see
 :func:`cleaner.text.html.self_links`); else the weight of the signs found anywhere in the
-text (:attr:`Rulebook.signs`): each outlet's
-fingerprints, and the generic file's evidence patterns naming it by its brands (a
-copyright line, a lead-in, a channel promo). An outlet is chosen only when its signs
-weigh :data:`CLAIM` or more and :data:`MARGIN` more than any other outlet's: applying
-a wrong outlet's rules does more harm than applying none, so an unclear case gets the
-generic rules, and its evidence is kept for ``cleaner explain``.
+text (:attr:`Rulebook.signs`): each outlet's fingerprints, and the generic file's
+evidence patterns naming it by its brands (a copyright line, a lead-in, a channel promo).
+An outlet is chosen only when its signs weigh :data:`CLAIM` or more and :data:`MARGIN`
+more than any other outlet's: applying a wrong outlet's rules does more harm than
+applying none, so an unclear case gets the generic rules, and its evidence is kept for
+``cleaner explain``.
 """
 
 from __future__ import annotations
@@ -22,10 +22,6 @@ from urllib.parse import urlsplit
 from cleaner.models import DetectionMethod as Method
 from cleaner.rules.compile import OutletRules, Rulebook
 from cleaner.rules.patterns import compile_pattern
-
-# ``forced``: ``--outlet``; ``input``: the input record's ``outlet`` field; ``domain``:
-# its domain field; ``markup``: an HTML page's links to its own site; ``fingerprint``:
-# signs in the text.
 
 CLAIM = 1.0
 """What the signs of an outlet must weigh to claim a document."""

@@ -114,3 +114,32 @@ def test_an_outlet_extracting_as_the_generic_settings_is_not_extracted_twice(
     pruned = HtmlOptions(prune_xpath=["//footer"])
     extract(parse(markup), markup, None, pruned, tuned=True)
     assert len(made) == 3  # other settings: the generic extraction is made too
+
+
+def test_coverage_is_measured_against_the_prose_left_after_pruning(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The safety net's coverage test gives the answer of the pruned measure, and looks
+    for the pruned elements only when the whole page's prose is too much to answer."""
+    from cleaner.text import likeness as likeness_module
+    from cleaner.text.html import MIN_COVERAGE, _covers
+    from cleaner.text.likeness import page_prose
+
+    story = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    box = "".join(f"<p>{p}</p>" for p in PARAGRAPHS[:3])  # prose, in a pruned box
+    tree = parse(f'<html><body><div>{story}</div><div class="lain">{box}</div></body></html>')
+    options = HtmlOptions(prune_xpath=['//div[@class="lain"]'])
+    pruned, whole = page_prose(tree, options.prune_xpath), page_prose(tree)
+    assert pruned < whole
+    looked: list[str] = []
+    real = likeness_module.compiled_xpath
+
+    def counted(xpath: str) -> object:
+        looked.append(xpath)
+        return real(xpath)
+
+    monkeypatch.setattr(likeness_module, "compiled_xpath", counted)
+    for prose in range(0, whole + 50, 7):
+        looked.clear()
+        assert _covers(prose, tree, options) == (prose >= MIN_COVERAGE * pruned), prose
+        assert bool(looked) == (prose < MIN_COVERAGE * whole), prose

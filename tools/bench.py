@@ -24,6 +24,7 @@ import functools
 import gc
 import json
 import multiprocessing as mp
+import os
 import platform
 import random
 import re
@@ -439,6 +440,9 @@ def instruction_counts(texts: list[str], work: Path) -> dict[str, int] | None:
             capture_output=True,
             text=True,
             check=True,
+            # One hash seed: set and dict orders, and so the work and the collector's
+            # passes, would otherwise move the counts by a tenth from run to run.
+            env={**os.environ, "PYTHONHASHSEED": "0"},
         )
         found = re.search(r"Collected : (\d+)", ran.stderr)
         assert found is not None, ran.stderr[-500:]

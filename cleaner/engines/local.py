@@ -9,7 +9,6 @@ whole run into one output (a file or standard output) and its rejects.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import functools
 import gc
 import multiprocessing as mp
@@ -200,9 +199,10 @@ def give_back_memory() -> None:
     """Return the heap's free pages to the system (glibc's ``malloc_trim``) after the
     learning pass: its batches leave the allocator holding freed memory that the
     cleaning pass, forked from this process, would otherwise keep resident all run
-    (the peak on 200 MB with two workers: 350 → 310 MB). Elsewhere, nothing."""
+    (the peak on 200 MB with two workers: 350 → 310 MB). Elsewhere, nothing. The C
+    library is the process's own symbols (``CDLL(None)``): ``ctypes.util.find_library``
+    would run ``ldconfig`` in a child process, which a Ctrl-C then meets half-way."""
     gc.collect()
-    if (name := ctypes.util.find_library("c")) and "libc.so" in name:
-        libc = ctypes.CDLL(name)
-        if hasattr(libc, "malloc_trim"):
-            libc.malloc_trim(0)
+    libc = ctypes.CDLL(None)
+    if hasattr(libc, "malloc_trim"):
+        libc.malloc_trim(0)

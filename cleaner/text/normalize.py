@@ -297,18 +297,20 @@ def _repair(text: str, repair: RepairConfig, fixer: ftfy.TextFixerConfig) -> str
     lines = text.split("\n")
     first_tag = text.find("<") if fixer.unescape_html == "auto" else -1
     offset = 0
+    out: list[str] = []
     for i, line in enumerate(lines):
         end = offset + len(line) + 1
-        last = i == len(lines) - 1
         # ftfy sees each line with its line break, which its detector reads too ("ÂŒ\n"
-        # is mojibake to it, "ÂŒ" alone is not): the screen must see the same.
-        segment = line if last else f"{line}\n"
+        # is mojibake to it, "ÂŒ" alone is not): the screen must see the same. Its
+        # answer is taken whole: a repair may take the line break with it ("Ã©¿\n"
+        # is one character to ftfy), and then the next line joins this one.
+        segment = line if i == len(lines) - 1 else f"{line}\n"
         if needs_repair(segment, repair):
             config = fixer._replace(unescape_html=False) if 0 <= first_tag < end else fixer
-            fixed = _entities_only(segment, repair, config) or ftfy.fix_text(segment, config)
-            lines[i] = fixed if last else fixed.removesuffix("\n")
+            segment = _entities_only(segment, repair, config) or ftfy.fix_text(segment, config)
+        out.append(segment)
         offset = end
-    return "\n".join(lines)
+    return "".join(out)
 
 
 def _entities_only(segment: str, repair: RepairConfig, config: ftfy.TextFixerConfig) -> str | None:

@@ -208,7 +208,6 @@ def test_the_learning_pass_gives_its_memory_back_before_cleaning(
             calls.append(f"trim {pad}")
             return 1
 
-    monkeypatch.setattr(local.ctypes.util, "find_library", lambda name: "libc.so.6")
     monkeypatch.setattr(local.ctypes, "CDLL", lambda name: Libc())
     real = run._clean_to_stream
 

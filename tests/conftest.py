@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import pytest
@@ -33,3 +34,10 @@ def expected_counts() -> tuple[int, int]:
 @pytest.fixture(scope="session")
 def cleaner() -> Cleaner:
     return Cleaner()
+
+
+def interruptible() -> None:
+    """For ``subprocess.Popen(preexec_fn=...)``: the child takes Ctrl-C as a terminal's
+    program does, even when the tests themselves run in the background, where a shell
+    makes every command ignore SIGINT (and a ``cleaner`` that inherits that ignores it)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

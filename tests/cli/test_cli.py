@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from cleaner.cli.app import app
 from cleaner.io.sinks import rejects_path_for
 from cleaner.rules.load import load_rulebook
-from tests.conftest import FIXTURES, ROOT, expected_counts
+from tests.conftest import FIXTURES, ROOT, expected_counts, interruptible
 
 runner = CliRunner()
 
@@ -232,6 +232,7 @@ def test_an_interrupted_run_leaves_no_file_that_looks_whole(tmp_path: Path) -> N
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        preexec_fn=interruptible,
     )
     deadline = time.monotonic() + 60
     while not list(out.glob(".c.jsonl.*.tmp")) and time.monotonic() < deadline:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from cleaner.engines.pool import WorkerPool
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, ROOT, interruptible
 
 
 def double(batch: list[int]) -> list[int]:
@@ -74,6 +74,7 @@ def _run(tmp_path: Path, out: Path) -> subprocess.Popen[bytes]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,  # a process group of its own, as a terminal gives
+        preexec_fn=interruptible,
     )
 
 

@@ -12,6 +12,7 @@ from cleaner import Cleaner
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 REALPAGES = ROOT.parent / "shared" / "realpages"
+CORPORA = ROOT.parent / "shared" / "corpora"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

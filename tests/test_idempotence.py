@@ -22,9 +22,8 @@ import orjson
 import pytest
 
 from cleaner import CleanerConfig, clean_to_stream
-from tests.conftest import ROOT
+from tests.conftest import CORPORA
 
-CORPORA = ROOT.parent / "shared" / "corpora"
 WORKERS = max(1, min(4, os.cpu_count() or 1))
 
 

@@ -18,7 +18,7 @@ from cleaner.authoring.fixtures import discover, run_case
 from cleaner.config import RepairConfig
 from cleaner.io.sources import read_units
 from cleaner.text.normalize import normalize
-from tests.conftest import FIXTURES
+from tests.conftest import CORPORA, FIXTURES
 
 ARTICLE = (
     "JAKARTA - Pemerintah kota menambah jadwal kereta komuter mulai pekan depan.\n"
@@ -572,7 +572,7 @@ def test_clean_text_and_a_raw_document_of_html_are_extracted_as_the_cli_does(
     assert not isinstance(plain, Article) or plain.cleaning.input_kind == "text"
 
 
-LONGTAIL = FIXTURES.parent.parent / "shared" / "corpora" / "longtail-891.jsonl"
+LONGTAIL = CORPORA / "longtail-891.jsonl"
 
 
 @pytest.mark.skipif(not LONGTAIL.exists(), reason="no ../shared/corpora/longtail-891.jsonl")

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import orjson
 import pytest
 
 from cleaner.rules.compile import Rulebook
 from cleaner.rules.detect import UNKNOWN, detect, host_of
 from cleaner.rules.load import load_rulebook
 from cleaner.rules.patterns import compile_pattern
-from tests.conftest import FIXTURES, ROOT
-
-CORPORA = ROOT.parent / "shared" / "corpora"
+from tests.conftest import CORPORA, FIXTURES
+from tools.bench import corpora_texts
 
 
 @pytest.fixture(scope="module")
@@ -236,8 +234,7 @@ def _texts() -> list[str]:
     """Texts to search signs in: the fixtures' dumps, the real corpora when present, and
     lead-ins, promos and copyright lines naming every outlet by each of its brands."""
     texts = [path.read_text("utf-8") for path in sorted(FIXTURES.glob("*/*.txt"))]
-    for path in sorted(CORPORA.glob("*.jsonl")) if CORPORA.is_dir() else []:
-        texts += [orjson.loads(line)["text"] for line in path.read_bytes().splitlines()]
+    texts += corpora_texts(CORPORA) if CORPORA.is_dir() else []
     for rules in load_rulebook().outlets.values():
         for brand in rules.brands:
             texts += [

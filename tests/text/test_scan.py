@@ -9,7 +9,6 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
-from pathlib import Path
 
 import orjson
 import pytest
@@ -20,9 +19,7 @@ from cleaner import Cleaner, CleanerConfig
 from cleaner.text import scan
 from cleaner.text.scan import LETTERLESS, PURE_PYTHON_ENV, STOPWORD, Scan, scan_python
 from cleaner.text.signals import TokenMemo, word_class
-
-CORPORA = Path(__file__).resolve().parents[2].parent / "shared" / "corpora"
-FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+from tests.conftest import CORPORA, FIXTURES
 
 
 def _compiled() -> scan.ScanFunction:

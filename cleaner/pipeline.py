@@ -36,7 +36,7 @@ from typing import Any
 
 from cleaner.config import CleanerConfig
 from cleaner.errors import CleanerError
-from cleaner.io.formats import sniff
+from cleaner.io.formats import resolved
 from cleaner.io.sources import read_units
 from cleaner.models import Article, FieldSource, RawDocument, Reject, Skip
 from cleaner.rules.apply import clean_lines
@@ -209,11 +209,10 @@ class Cleaner:
         warnings: list[str] = []
         if doc.kind == "html":
             return self._prepare_html(doc, warnings)
-        try:
-            text, encoding = (data, "unicode") if isinstance(data, str) else decode(data)
-        except DecodeError as exc:
-            return self._reject(doc, "undecodable", str(exc))
-        text = normalize(text, self.config.repair, self._fixer)
+        decoded = self._decoded(doc)
+        if isinstance(decoded, Reject):
+            return decoded
+        text, encoding = decoded
         detection = self._detect(text, doc.url, doc, warnings)
         return Prepared(
             text,
@@ -225,23 +224,43 @@ class Cleaner:
             site=self._site(doc, doc.url, detection),
         )
 
-    def _site(self, doc: RawDocument, url: str | None, detection: Detection) -> str | None:
-        """The site whose learned repeats apply (:func:`cleaner.rules.repeats.site_of`)."""
+    def _decoded(self, doc: RawDocument) -> tuple[str, str] | Reject:
+        """A text document's normalized text and the encoding it was read in."""
+        data = doc.data
+        try:
+            text, encoding = (data, "unicode") if isinstance(data, str) else decode(data)
+        except DecodeError as exc:
+            return self._reject(doc, "undecodable", str(exc))
+        return normalize(text, self.config.repair, self._fixer), encoding
+
+    def _site(self, doc: RawDocument, url: str | None, found: Detection | None) -> str | None:
+        """The site whose learned repeats apply (:func:`cleaner.rules.repeats.site_of`);
+        without a detection (``found``), only one a key or the URL names."""
         key = self.config.learn.site_key
         given = ((doc.meta.get("extra") or {}).get(key) or doc.meta.get(key)) if key else None
-        return site_of(url, detection.outlet, str(given) if given else None)
+        outlet = found.outlet if found is not None else None
+        return site_of(url, outlet, str(given) if given else None)
 
     def learning_lines(self, doc: RawDocument) -> tuple[str | None, list[str]] | None:
         """What the learning pass counts of a document: its site and its lines as the
         rules will see them (``None``: a reject, or an HTML page when those are not
-        learned from)."""
+        learned from). A text's outlet is detected only when no key or URL names its
+        site: detection is the costly part of preparing a text."""
         doc = resolved(doc)
-        if doc.kind == "html" and not self.config.learn.html:
+        if not doc.data.strip():
             return None
-        prepared = self.prepare(doc)
-        if isinstance(prepared, Reject):
-            return None
-        return prepared.site, [line for line in prepared.text.split("\n") if line]
+        if doc.kind == "html":
+            if not self.config.learn.html or isinstance(p := self.prepare(doc), Reject):
+                return None
+            site, text = p.site, p.text
+        else:
+            if isinstance(decoded := self._decoded(doc), Reject):
+                return None
+            text = decoded[0]
+            site = self._site(doc, doc.url, None) or self._site(
+                doc, doc.url, self._detect(text, doc.url, doc, [])
+            )
+        return site, [line for line in text.split("\n") if line]
 
     def _prepare_html(self, doc: RawDocument, warnings: list[str]) -> Prepared | Reject:
         try:
@@ -466,15 +485,6 @@ def _default_cleaner() -> Cleaner:
     if _default is None:
         _default = Cleaner()
     return _default
-
-
-def resolved(doc: RawDocument) -> RawDocument:
-    """``doc`` with its kind told: an ``auto`` document is HTML when it starts as a page
-    does (the test the readers use on content with no suffix), else text."""
-    if doc.kind != "auto":
-        return doc
-    head = doc.data[:4096] if isinstance(doc.data, bytes) else doc.data[:4096].encode()
-    return replace(doc, kind="html" if sniff(head) == "html" else "text")
 
 
 def clean_text(text: str, *, source: str = "<text>", url: str | None = None) -> Result:

@@ -586,3 +586,32 @@ def test_the_long_tail_corpus_keeps_its_titles() -> None:
     ]
     assert len(articles) > 850
     assert all(a.title and a.cleaning.field_sources["title"] == "input" for a in articles)
+
+
+def test_learning_detects_the_outlet_only_for_a_text_whose_site_nothing_else_names(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The learning pass counts what the cleaning pass will see, on the same site; the
+    outlet is detected only when neither a site key nor a URL names the site."""
+    config = CleanerConfig.model_validate({"learn": {"site_key": "portal"}})
+    cleaner = Cleaner(config)
+    docs = {
+        "url": RawDocument(source="a", data=ARTICLE, url="https://news.detik.com/d-1/judul"),
+        "key": RawDocument(source="b", data=ARTICLE, meta={"portal": "situs-kami"}),
+        "neither": RawDocument(source="c", data="Jakarta, CNN Indonesia -- " + ARTICLE),
+        "empty": RawDocument(source="d", data=" \n"),
+    }
+    detected: list[str] = []
+    real = pipeline.detect
+    monkeypatch.setattr(pipeline, "detect", lambda *a, **k: detected.append("") or real(*a, **k))
+    for name, doc in docs.items():
+        prepared = cleaner.prepare(doc)
+        detected.clear()
+        learned = cleaner.learning_lines(doc)
+        if isinstance(prepared, Reject):
+            assert learned is None
+            continue
+        assert learned == (prepared.site, [line for line in prepared.text.split("\n") if line])
+        assert len(detected) == (name == "neither"), name
+    learned = cleaner.learning_lines(docs["neither"])
+    assert learned is not None and learned[0] == "outlet:cnnindonesia"

@@ -18,9 +18,9 @@ from pathlib import Path
 from cleaner.authoring.proposal import Proposal, Proposals
 from cleaner.authoring.propose import propose
 from cleaner.errors import RuleFileError
+from cleaner.io.formats import resolved
 from cleaner.io.sources import read_units
 from cleaner.models import RawDocument
-from cleaner.pipeline import resolved
 
 SCHEMA_FILE = "rules.schema.json"
 MODELINE = f"# yaml-language-server: $schema={SCHEMA_FILE}"

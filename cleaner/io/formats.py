@@ -7,9 +7,12 @@ command line with another suffix, and standard input, are sniffed by content.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
+
+if TYPE_CHECKING:
+    from cleaner.models import RawDocument
 
 Format = Literal["text", "html", "jsonl", "warc"]
 """An input format (the reader of a file)."""
@@ -64,3 +67,12 @@ def sniff(head: bytes) -> Format:
     if lowered.startswith(b"<") and any(marker in lowered for marker in _HTML_MARKERS):
         return "html"
     return "text"
+
+
+def resolved(doc: RawDocument) -> RawDocument:
+    """``doc`` with its kind told: an ``auto`` document is HTML when it starts as a page
+    does (the test the readers use on content with no suffix), else text."""
+    if doc.kind != "auto":
+        return doc
+    head = doc.data[:4096] if isinstance(doc.data, bytes) else doc.data[:4096].encode()
+    return replace(doc, kind="html" if sniff(head) == "html" else "text")

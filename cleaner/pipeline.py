@@ -30,7 +30,7 @@ winner of each field (``cleaning.field_sources``).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -301,21 +301,23 @@ class Cleaner:
         """Stage 5: the outlet's rules, then the lexicon and the generic rules, then what
         the document's site repeats (when a learned table is given)."""
         chain = self.rulebook.chain(prepared.detection.rules)
-        cleaned = clean_lines(prepared.text, chain, self._tz, self._known(prepared))
+        dated = any(rules.versions for rules in chain)
+        cleaned = clean_lines(prepared.text, chain, self._tz, self._known(prepared, dated))
         if self.repeats is not None:
             apply_repeats(cleaned, prepared.site, self.repeats)
         return cleaned
 
     @staticmethod
-    def _known(prepared: Prepared) -> dict[str, str]:
+    def _known(prepared: Prepared, dated: bool) -> dict[str, str]:
         """Fields known before the rules run: the input's title and date, else the page's
-        (a line repeating the title goes; the date chooses template versions)."""
+        (a line repeating the title goes; the date chooses template versions, so it is
+        read only for rule files that have them: ``dated``)."""
         known = {k: v for k, v in prepared.given.items() if k in ("title", "published_at")}
         if prepared.page is not None:
             if prepared.page.title:
                 known.setdefault("title", prepared.page.title)
-            if prepared.page.published_at:
-                known.setdefault("published_at", prepared.page.published_at)
+            if dated and "published_at" not in known and prepared.page.published_at:
+                known["published_at"] = prepared.page.published_at
         return known
 
     def _clean(self, doc: RawDocument) -> Result:
@@ -416,21 +418,14 @@ class Cleaner:
     @staticmethod
     def _layers(
         given: dict[str, str], cleaned: Cleaned, page: PageMeta | None
-    ) -> list[tuple[FieldSource, dict[str, str]]]:
+    ) -> list[tuple[FieldSource, Mapping[str, str]]]:
         """Field sources in order of precedence (see the module's docstring)."""
         outlet = {k: f.value for k, f in cleaned.fields.items() if not _shared(f.rule)}
         generic = {k: f.value for k, f in cleaned.fields.items() if _shared(f.rule)}
-        from_page: dict[str, str] = {}
+        from_page: Mapping[str, str] = {}
         if page is not None:
             page = page.completed({"authors", "category", "tags"} - given.keys() - outlet.keys())
-            from_page = {
-                "title": page.title or "",
-                "authors": "; ".join(page.authors),
-                "published_at": page.published_at or "",
-                "site_name": page.site_name or "",
-                "category": page.categories[0] if page.categories else "",
-                "tags": ", ".join(page.tags),
-            }
+            from_page = page.fields()
         return [
             ("input", given),
             ("outlet rules", outlet),

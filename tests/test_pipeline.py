@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import cleaner.pipeline as pipeline
+import cleaner.text.page as page_module
 from cleaner import Article, Cleaner, CleanerConfig, CleanerError, RawDocument, Reject, clean_text
 from cleaner.authoring.fixtures import discover, run_case
 from cleaner.config import RepairConfig
@@ -615,3 +616,31 @@ def test_learning_detects_the_outlet_only_for_a_text_whose_site_nothing_else_nam
         assert len(detected) == (name == "neither"), name
     learned = cleaner.learning_lines(docs["neither"])
     assert learned is not None and learned[0] == "outlet:cnnindonesia"
+
+
+def test_htmldate_reads_a_pages_date_only_when_nothing_before_it_gives_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The page's markup comes after the input record and the outlet's rules: a page
+    that declares only a day is read by htmldate (about a millisecond) only when those
+    give no date, and once."""
+    from tests.text.test_html import news_page
+
+    declared = '<meta property="article:published_time" content="2024-03-05T09:15:00+07:00">'
+    page = news_page().replace(declared, '<meta name="date" content="2024-03-05">')
+    assert page != news_page()
+    read: list[object] = []
+    real = page_module._found_date
+    monkeypatch.setattr(page_module, "_found_date", lambda *a: read.append(a) or real(*a))
+    cleaner = Cleaner()
+    plain = cleaner.clean(RawDocument(source="a", data=page, kind="html"))
+    assert isinstance(plain, Article) and plain.published_at is not None
+    assert plain.published_at.date().isoformat() == "2024-03-05"
+    assert plain.cleaning.field_sources["published_at"] == "page markup"
+    assert len(read) == 1
+    read.clear()
+    meta = {"published_at": "2024-03-06 10:00"}
+    given = cleaner.clean(RawDocument(source="b", data=page, kind="html", meta=meta))
+    assert isinstance(given, Article) and given.published_at is not None
+    assert given.cleaning.field_sources["published_at"] == "input"
+    assert read == []

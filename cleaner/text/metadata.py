@@ -98,8 +98,11 @@ def merge_metadata(
     warnings: list[str] = []
     sources: dict[str, FieldSource] = {}
     for source, layer in layers:
-        for name, raw in layer.items():
-            if name in fields or not raw or not raw.strip():
+        for name in layer:
+            if name in fields:
+                continue  # not looked up: a layer may read a value only when asked
+            raw = layer[name]
+            if not raw or not raw.strip():
                 continue
             typed, said = extract_metadata({name: raw}, default_tz)
             warnings += said

@@ -9,7 +9,9 @@ file's ``html.metadata`` XPaths point at fields the markup keeps elsewhere.
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -29,7 +31,8 @@ class PageMeta:
     url: str | None = None
     title: str | None = None
     authors: tuple[str, ...] = ()
-    published_at: str | None = None
+    declared_at: str | None = None
+    """The publication time the markup declares (or a rule file's XPath points at)."""
     site_name: str | None = None
     categories: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
@@ -37,6 +40,22 @@ class PageMeta:
     brands: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
     searchable: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
     """The fields the rule files allow searching the page for (``html.search``)."""
+    date_url: str | None = field(default=None, repr=False, compare=False)
+    """The URL htmldate reads a date from (trafilatura's, as found in the markup)."""
+
+    @functools.cached_property
+    def published_at(self) -> str | None:
+        """The publication date: the one the markup declares, else htmldate's reading
+        of the page, made when first asked: a record whose date the input or the
+        outlet's rules give never asks (htmldate costs about a millisecond a page)."""
+        if self.declared_at or self.tree is None:
+            return self.declared_at
+        return _found_date(self.tree, self.date_url)
+
+    def fields(self) -> Mapping[str, str]:
+        """The record's fields as the page gives them (empty when it does not), each
+        read when looked up."""
+        return _PageFields(self)
 
     def completed(self, wanted: set[str]) -> PageMeta:
         """This, with the ``wanted`` fields it lacks (``authors``, ``category``,
@@ -53,7 +72,39 @@ class PageMeta:
             changes["categories"] = _split(extract_catstags("category", self.tree))
         if "tags" in wanted and not self.tags:
             changes["tags"] = _split(extract_catstags("tag", self.tree))
-        return replace(self, **changes) if changes else self
+        if not changes:
+            return self
+        done = replace(self, **changes)
+        if "published_at" in self.__dict__:  # read already: not again
+            done.__dict__["published_at"] = self.__dict__["published_at"]
+        return done
+
+
+class _PageFields(Mapping[str, str]):
+    """:meth:`PageMeta.fields`: the date, the costly one, is read only if looked up."""
+
+    _NAMES = ("title", "authors", "published_at", "site_name", "category", "tags")
+
+    def __init__(self, page: PageMeta) -> None:
+        self._page = page
+        self._read = {
+            "title": page.title or "",
+            "authors": "; ".join(page.authors),
+            "site_name": page.site_name or "",
+            "category": page.categories[0] if page.categories else "",
+            "tags": ", ".join(page.tags),
+        }
+
+    def __getitem__(self, name: str) -> str:
+        if name == "published_at":
+            return self._page.published_at or ""
+        return self._read[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._NAMES)
+
+    def __len__(self) -> int:
+        return len(self._NAMES)
 
 
 def declared_metadata(tree: Any, url: str | None) -> Any:
@@ -227,7 +278,7 @@ def page_meta(document: Any, tree: Any, options: HtmlOptions) -> PageMeta:
         # "Judul Berita - Kompas.com Regional" → "Judul Berita"
         title = _strip_site_suffix(title, set(brands))
     authors = _authors(document.author, brands)
-    published = published_time(tree) or _found_date(tree, document.url)
+    published = published_time(tree)
     # an outlet's rule file may say where its markup keeps a field trafilatura misreads
     categories, tags = _split(document.categories), _split(document.tags)
     if (xpath := options.metadata.get("authors")) and (found := _xpath_text(tree, xpath)):
@@ -244,13 +295,14 @@ def page_meta(document: Any, tree: Any, options: HtmlOptions) -> PageMeta:
         url=document.url or None,
         title=title,
         authors=authors,
-        published_at=published,
+        declared_at=published,
         site_name=site_name,
         categories=categories,
         tags=tags,
         tree=tree,
         brands=brands,
         searchable=options.searched,
+        date_url=document.url,
     )
 
 

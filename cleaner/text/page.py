@@ -81,30 +81,29 @@ class PageMeta:
 
 
 class _PageFields(Mapping[str, str]):
-    """:meth:`PageMeta.fields`: the date, the costly one, is read only if looked up."""
-
-    _NAMES = ("title", "authors", "published_at", "site_name", "category", "tags")
+    """:meth:`PageMeta.fields`: the date, the costly one, is read only if looked up
+    (its place holds ``None`` until then)."""
 
     def __init__(self, page: PageMeta) -> None:
         self._page = page
-        self._read = {
+        self._read: dict[str, str | None] = {
             "title": page.title or "",
             "authors": "; ".join(page.authors),
+            "published_at": None,
             "site_name": page.site_name or "",
             "category": page.categories[0] if page.categories else "",
             "tags": ", ".join(page.tags),
         }
 
     def __getitem__(self, name: str) -> str:
-        if name == "published_at":
-            return self._page.published_at or ""
-        return self._read[name]
+        value = self._read[name]
+        return (self._page.published_at or "") if value is None else value
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._NAMES)
+        return iter(self._read)
 
     def __len__(self) -> int:
-        return len(self._NAMES)
+        return len(self._read)
 
 
 def declared_metadata(tree: Any, url: str | None) -> Any:

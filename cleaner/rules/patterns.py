@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 import re2
 
-from cleaner.rules.syntax import TEXT_ANCHORS, for_document
+from cleaner.rules.syntax import TEXT_ANCHORS, for_document, widened
 
 _OPTIONS = re2.Options()
 _OPTIONS.log_errors = False  # RE2 would print parse errors to stderr; we raise instead
@@ -127,10 +127,12 @@ def _found(found: list[int] | None, ids: tuple[int, ...] | None) -> frozenset[in
 
 
 class PatternSet:
-    """Many patterns matched in one pass: which of them match a text.
+    """Many patterns matched in one pass: which of them may match a text.
 
     ``anchored`` sets match from the start of the text (as rule patterns over lines do);
-    unanchored sets search anywhere (as fingerprints do).
+    unanchored sets search anywhere (as fingerprints do). A set screens: it matches the
+    :func:`~cleaner.rules.syntax.widened` patterns, a superset that costs RE2 a fraction
+    of the memory, and the caller confirms with the pattern itself.
     """
 
     def __init__(
@@ -146,7 +148,7 @@ class PatternSet:
         self._set = make(_BIG_SET_OPTIONS if big else _OPTIONS)
         for pattern in patterns:
             try:
-                self._set.Add(pattern)
+                self._set.Add(widened(pattern))
             except re2.error as exc:
                 raise _error(pattern, exc) from None
         try:
@@ -158,8 +160,9 @@ class PatternSet:
             ) from None
 
     def match(self, text: str | bytes) -> frozenset[int]:
-        """Indices (in the order given, or their ``ids``) of the patterns that match
-        ``text`` (or its UTF-8 bytes)."""
+        """Indices (in the order given, or their ``ids``) of the patterns that may match
+        ``text`` (or its UTF-8 bytes): every one that does, and on text that is not ASCII
+        perhaps one whose widened form does."""
         if self._set is None:
             return _NONE
         found = self._set.Match(text.encode("utf-8") if isinstance(text, str) else text)
@@ -187,7 +190,7 @@ class Prefilter:
         self._filter = re2.Filter()
         for pattern in patterns:
             try:
-                self._filter.Add(pattern, _OPTIONS)
+                self._filter.Add(widened(pattern), _OPTIONS)
             except re2.error as exc:
                 raise _error(pattern, exc) from None
         self._filter.Compile()
@@ -248,20 +251,33 @@ class LineMatcher:
 
     def locate(self, slot: int, data: bytes, starts: Sequence[int]) -> list[int]:
         """Indices of the lines of ``data`` that pattern ``slot`` matches; ``starts``
-        holds each line's first byte. Only for a :meth:`locatable` pattern."""
+        holds each line's first byte. Only for a :meth:`locatable` pattern.
+
+        The search over the whole document is made with the pattern's widened form
+        (:func:`~cleaner.rules.syntax.widened`); when that differs, each line it finds
+        is confirmed with the pattern itself, anchored at the line's start.
+        """
         finder = self._locators.get(slot)
         if finder is None:
             searched = self._searched[slot]
             assert searched is not None
-            finder = self._locators[slot] = Finder(searched)
-        return lines_matching(finder, data, starts)
+            finder = self._locators[slot] = Finder(widened(searched))
+        found = lines_matching(finder, data, starts)
+        if not found or finder.pattern == self._searched[slot]:
+            return found
+        checker = self._checker(slot)
+        ends = [*starts[1:], len(data) + 1]  # each line's end, its line feed included
+        return [i for i in found if checker.at_start(data[starts[i] : ends[i] - 1])]
 
-    def match_line(self, slot: int, line: str) -> bool:
-        """Whether pattern ``slot`` matches ``line`` from its start."""
+    def _checker(self, slot: int) -> Finder:
         checker = self._checkers.get(slot)
         if checker is None:
             checker = self._checkers[slot] = Finder(self._searched[slot] or self.patterns[slot])
-        return checker.at_start(line)
+        return checker
+
+    def match_line(self, slot: int, line: str) -> bool:
+        """Whether pattern ``slot`` matches ``line`` from its start."""
+        return self._checker(slot).at_start(line)
 
 
 class Finder:
@@ -275,6 +291,10 @@ class Finder:
         check_pattern(pattern)
         self._pattern = pattern
         self._compiled: Any = None
+
+    @property
+    def pattern(self) -> str:
+        return self._pattern
 
     @property
     def _regexp(self) -> Any:
@@ -291,9 +311,9 @@ class Finder:
         start: int = self._regexp.Match(_UNANCHORED, data, pos, len(data))[0][0]
         return start
 
-    def at_start(self, text: str) -> bool:
-        """Whether the pattern matches at the start of ``text``."""
-        data = text.encode("utf-8", "surrogatepass")
+    def at_start(self, text: str | bytes) -> bool:
+        """Whether the pattern matches at the start of ``text`` (or of its UTF-8 bytes)."""
+        data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
         return bool(self._regexp.Match(_AT_START, data, 0, len(data))[0][0] == 0)
 
 
@@ -303,9 +323,11 @@ _AT_START = re2._Anchor.ANCHOR_START
 
 def document_pattern(pattern: str) -> Finder | None:
     """``pattern`` as searched anywhere in a line of a whole document (see
-    :func:`for_document`), or ``None`` when it cannot be."""
+    :func:`for_document`), or ``None`` when it cannot be. The form is
+    :func:`~cleaner.rules.syntax.widened`: it finds the lines to look at (every line
+    the pattern matches in, perhaps more), which the pattern itself then searches."""
     form = None if TEXT_ANCHORS.search(pattern) else for_document(pattern)
-    return Finder(f"(?m)(?:{form})") if form is not None else None
+    return Finder(widened(f"(?m)(?:{form})")) if form is not None else None
 
 
 def lines_matching(finder: Finder, data: bytes, starts: Sequence[int]) -> list[int]:

@@ -20,7 +20,7 @@ from cleaner.rules.patterns import (
     compile_pattern,
     lines_matching,
 )
-from cleaner.rules.syntax import for_document
+from cleaner.rules.syntax import for_document, widened
 from tests.conftest import FIXTURES
 
 
@@ -45,7 +45,7 @@ FIXTURE_LINES = sorted(
 # Lines that put every construct of the rewrite to work: spaces and tabs at the edges,
 # brackets, dashes, upper case, the characters classes are written around.
 ODD_LINES = st.text(
-    alphabet=st.sampled_from(list("aZ09 \t\r.,:;-–—()[]/|©*+AÉé\u00a0\\^$")),
+    alphabet=st.sampled_from(list("aZ09 \t\r.,:;-–—()[]/|©*+AÉé“’\u00a0\\^$")),
     max_size=40,
 )
 
@@ -78,7 +78,8 @@ def test_a_rule_files_lines_are_found_as_line_by_line_matching_finds_them(
         starts.append(pos)
         pos += len(line.encode()) + 1
     rulebook = load_rulebook(())
-    for rules in [rulebook.generic, rulebook.outlets["tribunnews"], rulebook.outlets["kompas"]]:
+    outlets = ("tribunnews", "kompas", "tirto", "jawapos")  # the last two: letter classes
+    for rules in [rulebook.generic, *(rulebook.outlets[name] for name in outlets)]:
         matcher = rules.lines
         present = matcher.in_document(data)
         for slot, pattern in enumerate(matcher.patterns):
@@ -176,3 +177,17 @@ def test_a_lazy_pattern_is_checked_at_once_and_answers_as_the_compiled_one() -> 
     match = lazy.match("JAKARTA - Hujan")
     assert match is not None and match.groupdict() == {"dateline": "JAKARTA"}
     assert lazy.search("x JAKARTA - ") is not None and lazy.groupindex == {"dateline": 1}
+
+
+def test_lines_a_widened_search_finds_are_confirmed_with_the_pattern_itself() -> None:
+    # “ is no letter, but the widened class (letters of ASCII, any other character)
+    # takes it: the document-wide search finds line 0, the pattern itself does not.
+    pattern = r"Foto\s*:\s*\p{Lu}\pL+$"
+    lines = ["Foto: “Kutipan”", "Foto: Budi", "Foto: budi"]
+    data = "\n".join(lines).encode()
+    starts = [0, len(lines[0].encode()) + 1, len(lines[0].encode()) + len(lines[1]) + 2]
+    matcher = LineMatcher([pattern])
+    assert matcher.in_document(data) == {0}
+    wide = Finder(widened(f"(?m)^(?:{for_document(pattern)})"))
+    assert lines_matching(wide, data, starts) == [0, 1]
+    assert matcher.locate(0, data, starts) == [1]

@@ -4,13 +4,14 @@ without compiling them."""
 from __future__ import annotations
 
 import pytest
+import re2
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.rules.load import load_rulebook
 from cleaner.rules.patterns import compile_pattern
-from cleaner.rules.syntax import group_names, required_tail
-from tests.rules.test_patterns import PIECES, _compiles
+from cleaner.rules.syntax import group_names, required_tail, widened
+from tests.rules.test_patterns import BUNDLED, FIXTURE_LINES, ODD_LINES, PIECES, _compiles
 
 
 @given(PIECES)
@@ -77,3 +78,55 @@ def test_required_tail_is_refused_where_it_would_not_be_required(
     pattern: str, tail: str | None
 ) -> None:
     assert required_tail(pattern, pattern.index("Antara")) == tail
+
+
+# Lines with letters outside ASCII, and characters a widened class takes that the
+# property does not (quotation marks, a dash, a symbol).
+WIDE_LINES = st.text(alphabet=st.sampled_from(list("aZ09 .,:-/&()'AÉéßŞ“”’—©½\u00a0")), max_size=30)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    line=st.one_of(st.sampled_from(FIXTURE_LINES), ODD_LINES, WIDE_LINES),
+    index=st.integers(0, 10**6),
+)
+def test_a_widened_pattern_matches_wherever_its_pattern_does(line: str, index: int) -> None:
+    with_property = [p for p in BUNDLED if "\\p" in p]
+    pattern = with_property[index % len(with_property)]
+    wide = widened(pattern)
+    assert wide != pattern
+    if re2.search(pattern, line):
+        assert re2.search(wide, line), (pattern, line)
+    if line.isascii():
+        assert bool(re2.search(pattern, line)) == bool(re2.search(wide, line)), (pattern, line)
+
+
+@given(PIECES, WIDE_LINES)
+@settings(max_examples=3000, deadline=None)
+def test_a_widened_generated_pattern_matches_wherever_it_does(pattern: str, line: str) -> None:
+    if _compiles(pattern) is not None:
+        return
+    if re2.search(pattern, line):
+        assert re2.search(widened(pattern), line), (pattern, widened(pattern), line)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "wide"),
+    [
+        (r"\pL", r"[\x{41}-\x{5A}\x{61}-\x{7A}\x{80}-\x{10FFFF}]"),
+        (r"[\p{Lu}&]", r"[\x{41}-\x{5A}\x{80}-\x{10FFFF}&]"),
+        (r"\p{Greek}", r"[\x{80}-\x{10FFFF}]"),
+        (r"[^\pL]x\P{L}\p{^L}", r"[^\pL]x\P{L}\p{^L}"),  # widening these would narrow them
+        (r"\Q\pL\E[[:alpha:]]", r"\Q\pL\E[[:alpha:]]"),  # quoted text, a POSIX class
+    ],
+)
+def test_only_property_classes_that_take_characters_are_widened(pattern: str, wide: str) -> None:
+    assert widened(pattern) == wide
+
+
+def test_a_widened_repeat_of_a_letter_class_compiles_to_a_small_program() -> None:
+    pattern = r"tirto\.id\s*-\s*(?P<category>\p{Lu}[\pL&/ ]{1,40})$"
+    size = re2.compile(pattern)._regexp.ProgramSize()
+    wide_size = re2.compile(widened(pattern))._regexp.ProgramSize()
+    assert size > 40_000
+    assert wide_size < size / 40

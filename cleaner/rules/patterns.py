@@ -285,39 +285,45 @@ class Finder:
     without the Python wrapper's match objects and offset bookkeeping, which cost
     several times the search itself on a text of a few KB."""
 
-    __slots__ = ("_compiled", "_pattern")
+    __slots__ = ("_anchored", "_pattern", "_scanner")
 
     def __init__(self, pattern: str) -> None:
         check_pattern(pattern)
         self._pattern = pattern
-        self._compiled: Any = None
+        self._anchored: Any = None
+        self._scanner: Any = None
 
     @property
     def pattern(self) -> str:
         return self._pattern
 
-    @property
-    def _regexp(self) -> Any:
-        """RE2's object, compiled on first use."""
-        return self._compiled if self._compiled is not None else self.compile()
-
     def compile(self) -> Any:
-        """Compile the pattern now (:class:`PatternError` if RE2 cannot)."""
-        self._compiled = compile_pattern(self._pattern)._regexp  # type: ignore[attr-defined]
-        return self._compiled
+        """Compile now what :meth:`find_end` searches with (:class:`PatternError` if RE2
+        cannot)."""
+        self._scanner = compile_pattern(f"(?s:.*?)(?:{self._pattern})")._regexp  # type: ignore[attr-defined]
+        return self._scanner
 
-    def find(self, data: bytes, pos: int = 0) -> int:
-        """Where the first match at or after byte ``pos`` of ``data`` starts, or -1."""
-        start: int = self._regexp.Match(_UNANCHORED, data, pos, len(data))[0][0]
-        return start
+    def find_end(self, data: bytes, pos: int = 0) -> int:
+        """Where the first match at or after byte ``pos`` of ``data`` ends, or -1.
+
+        The pattern is matched from ``pos`` behind a lazy ``.*?``: the first match
+        found so ends where the first match of the pattern does, and RE2 runs its
+        forward automaton only. Where a match starts would take a second, reverse
+        one: its own program, work queues and states in every worker.
+        """
+        scanner = self._scanner if self._scanner is not None else self.compile()
+        end: int = scanner.Match(_AT_START, data, pos, len(data))[0][1]
+        return end
 
     def at_start(self, text: str | bytes) -> bool:
         """Whether the pattern matches at the start of ``text`` (or of its UTF-8 bytes)."""
         data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
-        return bool(self._regexp.Match(_AT_START, data, 0, len(data))[0][0] == 0)
+        regexp = self._anchored
+        if regexp is None:
+            regexp = self._anchored = compile_pattern(self._pattern)._regexp  # type: ignore[attr-defined]
+        return bool(regexp.Match(_AT_START, data, 0, len(data))[0][0] == 0)
 
 
-_UNANCHORED = re2._Anchor.UNANCHORED
 _AT_START = re2._Anchor.ANCHOR_START
 
 
@@ -335,8 +341,8 @@ def lines_matching(finder: Finder, data: bytes, starts: Sequence[int]) -> list[i
     where ``finder``, a :func:`for_document` form, matches: each line once."""
     found: list[int] = []
     pos = 0
-    while (start := finder.find(data, pos)) >= 0:
-        line = bisect.bisect_right(starts, start) - 1
+    while (end := finder.find_end(data, pos)) >= 0:
+        line = bisect.bisect_right(starts, end) - 1  # a match never takes a line feed
         found.append(line)
         if line + 1 >= len(starts):
             break

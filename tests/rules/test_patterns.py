@@ -128,6 +128,24 @@ def test_lines_matching_reports_each_line_once() -> None:
     assert lines_matching(Finder("(?m)aa"), text, [0, 6, 9]) == [0, 2]
 
 
+@pytest.mark.parametrize(
+    ("pattern", "lines"),
+    [
+        ("(?m)x*$", [0, 1, 2]),  # an empty match at each line's end: the line it ends
+        ("(?m)c", [2]),  # a match ending at the text's end
+        ("(?m)^$", [1]),  # an empty line
+        ("(?m)b+", [0]),
+    ],
+)
+def test_a_match_is_placed_on_its_line_by_where_it_ends(pattern: str, lines: list[int]) -> None:
+    text = b"abb\n\nxc"
+    assert lines_matching(Finder(pattern), text, [0, 4, 5]) == lines
+    finder = Finder(pattern)
+    assert [finder.find_end(text, pos) for pos in (0, 4, 5)] == [
+        m.end() if (m := re2.compile(pattern).search(text, pos)) else -1 for pos in (0, 4, 5)
+    ]
+
+
 def test_a_pattern_set_can_answer_with_given_ids() -> None:
     patterns = PatternSet(["a", "b"], anchored=True, ids=[7, 9])
     assert patterns.match("b") == {9}

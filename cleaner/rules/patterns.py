@@ -266,8 +266,12 @@ class LineMatcher:
         if not found or finder.pattern == self._searched[slot]:
             return found
         checker = self._checker(slot)
-        ends = [*starts[1:], len(data) + 1]  # each line's end, its line feed included
-        return [i for i in found if checker.at_start(data[starts[i] : ends[i] - 1])]
+        last = len(starts) - 1
+        return [
+            i
+            for i in found
+            if checker.at_start(data[starts[i] : starts[i + 1] - 1 if i < last else len(data)])
+        ]
 
     def _checker(self, slot: int) -> Finder:
         checker = self._checkers.get(slot)

@@ -279,24 +279,11 @@ def _is_property(escape: str) -> bool:
 
 
 def _widened_class(text: str) -> str:
-    """A character class (``[…]``, brackets included) with its property escapes widened."""
+    """A character class (``[…]``, brackets included) with its property escapes widened
+    (each of its escapes read as :func:`_escape_at` reads them, so ``\\\\p`` stays)."""
     if text.startswith("[^") or "\\p" not in text:
         return text
-    parts = ["["]
-    j = 1
-    while j < len(text) - 1:
-        if text.startswith("[:", j) and (posix := text.find(":]", j + 2)) >= 0:
-            parts.append(text[j : posix + 2])
-            j = posix + 2
-        elif text[j] == "\\":
-            escape = _escape_at(text, j)
-            j += len(escape)
-            parts.append(_wide(escape) if _is_property(escape) else escape)
-        else:
-            parts.append(text[j])
-            j += 1
-    parts.append("]")
-    return "".join(parts)
+    return _ESCAPE.sub(lambda m: _wide(m[0]) if _is_property(m[0]) else m[0], text)
 
 
 @functools.lru_cache(maxsize=256)

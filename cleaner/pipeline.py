@@ -86,6 +86,12 @@ def document_id(doc: RawDocument) -> str:
     return digest.hexdigest()[:16]
 
 
+def blank(data: str | bytes) -> bool:
+    """Whether an input holds nothing but white space: ``not data.strip()`` without the
+    copy of the whole input that ``strip`` makes when it ends with a newline."""
+    return not data or data.isspace()
+
+
 def given_fields(doc: RawDocument) -> dict[str, str]:
     """What the input record says of the article's fields (:data:`GIVEN_FIELDS`)."""
     return {name: str(doc.meta[name]) for name in GIVEN_FIELDS if doc.meta.get(name)}
@@ -203,8 +209,7 @@ class Cleaner:
     def prepare(self, doc: RawDocument) -> Prepared | Reject:
         """Stages 1 to 3: decode, extract (HTML), normalize, detect."""
         doc = resolved(doc)
-        data = doc.data
-        if not data.strip():
+        if blank(doc.data):
             return self._reject(doc, "empty_input", "the input is empty")
         warnings: list[str] = []
         if doc.kind == "html":
@@ -247,7 +252,7 @@ class Cleaner:
         learned from). A text's outlet is detected only when no key or URL names its
         site: detection is the costly part of preparing a text."""
         doc = resolved(doc)
-        if not doc.data.strip():
+        if blank(doc.data):
             return None
         if doc.kind == "html":
             if not self.config.learn.html or isinstance(p := self.prepare(doc), Reject):
@@ -275,13 +280,13 @@ class Cleaner:
         detection = self._detect("", url, doc, warnings, html.self_links(tree))
         options = self.rulebook.html_options(detection.rules)
         tuned = detection.rules is not None
-        extraction = html.extract(tree, markup, url, options, tuned=tuned)
+        extraction = html.extract(tree, url, options, tuned=tuned)
         text = normalize(extraction.text, self.config.repair, self._fixer)
         if detection.rules is None:
             detection = self._detect(text, None, doc, warnings)
             detected = self.rulebook.html_options(detection.rules)
             if detection.rules is not None:
-                extraction = html.extract(tree, markup, url, detected, tuned=True)
+                extraction = html.extract(tree, url, detected, tuned=True)
                 text = normalize(extraction.text, self.config.repair, self._fixer)
             options = detected
         if extraction.note is not None:  # a huge page: nor is it searched for a byline

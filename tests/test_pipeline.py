@@ -177,6 +177,16 @@ def test_arbitrary_bytes_never_crash(data: bytes) -> None:
         assert outcome.reason != "internal_error", outcome.detail
 
 
+_SPACES = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u2028\u3000"
+
+
+@given(st.text(alphabet=_SPACES + "ab\x00", max_size=6))
+def test_blank_is_strip_on_text_and_bytes(text: str) -> None:
+    assert pipeline.blank(text) == (not text.strip())
+    data = text.encode("latin-1", "replace") if text.isascii() else text.encode("utf-8")
+    assert pipeline.blank(data) == (not data.strip())
+
+
 @settings(max_examples=100, deadline=None)
 @given(text=st.text(max_size=600))
 def test_arbitrary_text_never_crashes(text: str) -> None:

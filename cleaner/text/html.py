@@ -320,9 +320,7 @@ class Extraction:
         return self.candidates[0].likeness.score >= MIN_SCORE
 
 
-def extract(
-    tree: Any, markup: str, url: str | None, options: HtmlOptions, *, tuned: bool
-) -> Extraction:
+def extract(tree: Any, url: str | None, options: HtmlOptions, *, tuned: bool) -> Extraction:
     """The page's main text, with a safety net no rule file can switch off.
 
     The first extraction is the outlet's (``tuned``: trafilatura with the rule files'
@@ -360,7 +358,7 @@ def extract(
     texts = [("trafilatura", first_text if same else main_text(tree, url, generic))]
     if tuned:
         texts.append((PRECISION, main_text(tree, url, generic, precision=True)))
-    texts.append(("jusText", _justext(markup)))
+    texts.append(("jusText", _justext(tree)))
     others = (Candidate(n, t, likeness(t.split("\n"), links)) for n, t in texts if t.strip())
     return Extraction((first, *others), links, first_name)
 
@@ -395,11 +393,11 @@ def choose(extraction: Extraction, cleaned: Sequence[Sequence[str]]) -> Extracti
     return Extraction(tuple(measured), extraction.links, best.name, extraction.note)
 
 
-def _justext(markup: str) -> str:
+def _justext(tree: Any) -> str:
     """jusText's good paragraphs, one a line (its Indonesian stoplist), classified in
     linear time (:func:`cleaner.text.bulk.justext_paragraphs`)."""
     try:
-        paragraphs = bulk.justext_paragraphs(markup, stopwords_indonesian())
+        paragraphs = bulk.justext_paragraphs(tree, stopwords_indonesian())
     except Exception:  # jusText gives up on some markup; the other candidates remain
         return ""
     return "\n".join(" ".join(p.text.split()) for p in paragraphs if not p.is_boilerplate)

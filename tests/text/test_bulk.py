@@ -10,6 +10,7 @@ from pathlib import Path
 import justext
 import pytest
 from justext.core import revise_paragraph_classification
+from lxml import etree
 
 from cleaner import Article, Cleaner
 from cleaner.text import bulk
@@ -79,9 +80,9 @@ def test_a_page_over_the_threshold_gets_the_bulk_text_and_a_warning(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     page = issue_page(50)
-    assert extract(parse(page), page, None, HtmlOptions(), tuned=False).chosen != BULK
+    assert extract(parse(page), None, HtmlOptions(), tuned=False).chosen != BULK
     monkeypatch.setattr(bulk, "HUGE_PAGE_ELEMENTS", 40)
-    found = extract(parse(page), page, None, HtmlOptions(), tuned=False)
+    found = extract(parse(page), None, HtmlOptions(), tuned=False)
     assert found.chosen == BULK and len(found.candidates) == 1
     assert found.text.split("\n") == [SENTENCE.format(i=i) for i in range(50)]
     assert found.note is not None and "a huge page (52 elements, over 40)" in found.note
@@ -123,13 +124,17 @@ def test_the_linear_revision_classifies_as_justext_does() -> None:
 def test_justext_paragraphs_are_justexts(path: Path) -> None:
     markup = path.read_bytes().decode("utf-8", "replace")
     theirs = justext.justext(markup, stopwords())
-    ours = bulk.justext_paragraphs(markup, stopwords())
+    tree = parse(markup)
+    before = etree.tostring(tree)
+    ours = bulk.justext_paragraphs(tree, stopwords())
+    assert etree.tostring(tree) == before  # jusText works on a copy of the page
     assert [(p.text, p.class_type) for p in ours] == [(p.text, p.class_type) for p in theirs]
 
 
 def test_justext_on_many_short_paragraphs_takes_linear_time() -> None:
     body = "".join(f"<p>Paragraf {i} berisi kalimat pendek.</p>" for i in range(20_000))
     markup = f"<html><body><article>{body}</article></body></html>"
+    tree = parse(markup)
     started = time.process_time()
-    bulk.justext_paragraphs(markup, stopwords())
+    bulk.justext_paragraphs(tree, stopwords())
     assert time.process_time() - started < 10  # jusText's own: 40 s

@@ -53,7 +53,7 @@ def test_prose_links_and_the_rest_are_told_apart() -> None:
 
 def test_an_article_like_extraction_is_kept_without_trying_others() -> None:
     markup = page()
-    found = extract(parse(markup), markup, None, HtmlOptions(), tuned=False)
+    found = extract(parse(markup), None, HtmlOptions(), tuned=False)
     assert found.chosen == PRECISION and len(found.candidates) == 1 and found.trusted
     assert PARAGRAPHS[0] in found.text
 
@@ -105,14 +105,14 @@ def test_an_outlet_extracting_as_the_generic_settings_is_not_extracted_twice(
         return real(tree, url, options, **kw)
 
     monkeypatch.setattr(html, "main_text", counted)
-    same = extract(parse(markup), markup, None, HtmlOptions(search=[]), tuned=True)
+    same = extract(parse(markup), None, HtmlOptions(search=[]), tuned=True)
     assert not same.trusted
     texts = {c.name: c.text for c in same.candidates}
     assert texts["trafilatura"] == texts["rules"]
     assert made == [(HtmlOptions().extraction, False), (HtmlOptions().extraction, True)]
     made.clear()
     pruned = HtmlOptions(prune_xpath=["//footer"])
-    extract(parse(markup), markup, None, pruned, tuned=True)
+    extract(parse(markup), None, pruned, tuned=True)
     assert len(made) == 3  # other settings: the generic extraction is made too
 
 

@@ -156,12 +156,24 @@ def parse(html: str) -> Any | None:
 
 
 def page_url(tree: Any) -> str | None:
-    """The page's canonical URL (``<link rel=canonical>`` or ``og:url``), if it says."""
-    for xpath in ('//link[@rel="canonical"]/@href', '//meta[@property="og:url"]/@content'):
-        found = tree.xpath(xpath)
-        if found and str(found[0]).strip().startswith(("http://", "https://")):
-            return str(found[0]).strip()
-    return None
+    """The page's canonical URL, if it says: its first ``<link rel=canonical href>``,
+    else its first ``<meta property=og:url content>``, when absolute. One walk over the
+    page's links and metas, stopped once the answer is known (the two ``//`` XPaths
+    that say the same walk the whole page twice)."""
+    canonical = og_url = None
+    for element in tree.getroottree().iter("link", "meta"):
+        if element.tag == "link":
+            if canonical is None and element.get("rel") == "canonical":
+                canonical = element.get("href")
+        elif og_url is None and element.get("property") == "og:url":
+            og_url = element.get("content")
+        if canonical is not None and (og_url is not None or _absolute(canonical)):
+            break
+    return next((url.strip() for url in (canonical, og_url) if url and _absolute(url)), None)
+
+
+def _absolute(url: str) -> bool:
+    return url.strip().startswith(("http://", "https://"))
 
 
 SELF_RELS = frozenset(

@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from cleaner import Article, Cleaner, Reject
@@ -200,6 +202,44 @@ def test_page_url_ignores_a_relative_canonical_and_none_without_one() -> None:
     assert page_url(parse(page)) is None
     bare = "<html><head><title>x</title></head><body><p>Isi halaman.</p></body></html>"
     assert page_url(parse(bare)) is None
+
+
+URL_DECLARATIONS = st.lists(
+    st.sampled_from(
+        [
+            '<link rel="canonical" href="https://www.contoh.id/a/1">',
+            '<link rel="canonical" href=" https://www.contoh.id/a/2 ">',
+            '<link rel="canonical" href="/relatif">',
+            '<link rel="canonical" href="">',
+            '<link rel="canonical">',
+            '<link rel="alternate" href="https://www.contoh.id/rss">',
+            '<meta property="og:url" content="https://m.contoh.id/b/1">',
+            '<meta property="og:url" content="/b/relatif">',
+            '<meta property="og:url">',
+            '<meta name="og:url" content="https://lain.id/c">',
+        ]
+    ),
+    max_size=5,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(head=URL_DECLARATIONS, body=URL_DECLARATIONS)
+def test_page_url_is_the_first_absolute_of_canonical_then_og_url(
+    head: list[str], body: list[str]
+) -> None:
+    page = (
+        f"<html><head><title>x</title>{''.join(head)}</head>"
+        f"<body><p>Isi halaman.</p>{''.join(body)}</body></html>"
+    )
+    tree = parse(page)
+    expected = None  # the definition, as two XPaths
+    for xpath in ('//link[@rel="canonical"]/@href', '//meta[@property="og:url"]/@content'):
+        found = tree.xpath(xpath)
+        if found and str(found[0]).strip().startswith(("http://", "https://")):
+            expected = str(found[0]).strip()
+            break
+    assert page_url(tree) == expected
 
 
 def test_self_links_are_the_heads_links_to_its_own_site() -> None:

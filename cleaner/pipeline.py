@@ -30,7 +30,7 @@ winner of each field (``cleaning.field_sources``).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -193,7 +193,7 @@ class Cleaner:
         url: str | None,
         doc: RawDocument,
         warnings: list[str],
-        markup: Sequence[str] = (),
+        markup: Iterable[str] = (),
     ) -> Detection:
         """Detection, with the outlet named by ``--outlet`` or else by the input record;
         ``markup``: an HTML page's links to its own site."""

@@ -15,7 +15,7 @@ applying none, so an unclear case gets the generic rules, and its evidence is ke
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -68,7 +68,7 @@ def detect(
     forced: str | None = None,
     forced_by: Method = "forced",
     domain: str | None = None,
-    markup: Sequence[str] = (),
+    markup: Iterable[str] = (),
 ) -> Detection:
     """Choose the outlet rules for one document; ``markup``: the URLs an HTML page's
     head gives for its own site (:func:`cleaner.text.html.self_links`)."""
@@ -113,7 +113,7 @@ def detect(
     return Detection(None, None, close, score)
 
 
-def _named_by_markup(links: Sequence[str], rulebook: Rulebook) -> Detection | None:
+def _named_by_markup(links: Iterable[str], rulebook: Rulebook) -> Detection | None:
     """The outlet whose domains the page's links to its own site are on, when they name
     exactly one: a page that names two (a syndicated story, a network's shared feed) is
     left to its text. One link is enough, as one canonical link is for ``url``."""

@@ -21,6 +21,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Annotated, Any, Literal
 
+from lxml import etree
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from cleaner.text import bulk
@@ -196,18 +197,20 @@ stylesheets, scripts, preloads or prefetches (CDNs and partners serve those), no
 (a picture may be another outlet's)."""
 
 
-def self_links(tree: Any) -> list[str]:
+def self_links(tree: Any) -> Iterator[str]:
     """The absolute URLs of the page's ``<head>`` links in :data:`SELF_RELS` (a ``rel``
     is a list of words: ``shortcut icon``): a page saved without its URL still names its
-    site there, before a word of its text is extracted."""
-    found = []
-    for link in tree.xpath("//head//link[@rel][@href]"):
+    site there, before a word of its text is extracted. A generator: the head is read
+    only if detection gets as far as asking (a page's URL names its outlet first)."""
+    for link in _HEAD_LINKS(tree):
         href = str(link.get("href")).strip()
         if href.startswith(("http://", "https://", "//")) and not SELF_RELS.isdisjoint(
             str(link.get("rel")).lower().split()
         ):
-            found.append(href)
-    return found
+            yield href
+
+
+_HEAD_LINKS = etree.XPath("//head//link[@rel][@href]")
 
 
 # Elements of trafilatura's output that end a line; everything else is inline.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from cleaner.rules.compile import Rulebook
@@ -86,6 +88,19 @@ def test_markup_wins_over_signs_in_the_text_and_gives_way_to_the_url(rulebook: R
     assert detect(TRIBUN_TEXT, None, rulebook, markup=links).outlet == "sindonews"
     by_url = detect(TRIBUN_TEXT, "https://www.kompas.com/read/1", rulebook, markup=links)
     assert (by_url.outlet, by_url.method) == ("kompas", "url")
+
+
+def test_a_pages_links_are_not_read_when_its_url_names_the_outlet(rulebook: Rulebook) -> None:
+    read: list[str] = []
+
+    def links() -> Iterator[str]:  # as html.self_links: read only when iterated
+        read.append("head")
+        yield "https://nasional.sindonews.com/rss"
+
+    by_url = detect(TRIBUN_TEXT, "https://www.kompas.com/read/1", rulebook, markup=links())
+    assert (by_url.outlet, read) == ("kompas", [])
+    assert detect(TRIBUN_TEXT, None, rulebook, markup=links()).outlet == "sindonews"
+    assert read == ["head"]
 
 
 def test_links_naming_two_outlets_leave_the_page_to_its_text(rulebook: Rulebook) -> None:

@@ -255,7 +255,7 @@ def test_self_links_are_the_heads_links_to_its_own_site() -> None:
         '</head><body><link rel="alternate" href="https://badan.id/rss"><p>Isi.</p>'
         "</body></html>"
     )
-    assert self_links(parse(page)) == [
+    assert list(self_links(parse(page))) == [
         "https://www.contoh.id/a/1",
         "https://www.contoh.id/rss",
         "//static.contoh.id/favicon.ico",

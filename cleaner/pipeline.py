@@ -347,10 +347,13 @@ class Cleaner:
         """The safety net's choice (:func:`cleaner.text.html.choose`): every candidate
         extraction goes through the rules, and the most article-like result is kept."""
         tried = [(prepared, cleaned)]
+        done = {extraction.candidates[0].text: tried[0]}  # a text two extractors agree on
         for candidate in extraction.candidates[1:]:
-            text = normalize(candidate.text, self.config.repair, self._fixer)
-            other = replace(prepared, text=text)
-            tried.append((other, self.apply(other)))
+            if candidate.text not in done:
+                text = normalize(candidate.text, self.config.repair, self._fixer)
+                other = replace(prepared, text=text)
+                done[candidate.text] = (other, self.apply(other))
+            tried.append(done[candidate.text])
         chosen = html.choose(extraction, [[line.text for line in c.kept] for _, c in tried])
         names = [c.name for c in chosen.candidates]
         prepared, cleaned = tried[names.index(chosen.chosen)]

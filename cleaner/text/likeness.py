@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -130,7 +130,30 @@ MIN_LISTING_LINES = 3
 MIN_LISTING_WORDS = 30
 """A text of fewer lines and words is too short to tell (the quality filter judges
 length); a page collapsed into a line or two is judged sentence by sentence."""
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+_SENTENCE_END = re.compile(r"[.!?…](\s+)")
+"""White space after a sentence's end (group 1): where a collapsed page is cut."""
+
+
+def _sentences(line: str) -> Iterator[str]:
+    r"""The pieces of ``line`` between the white space that follows ``.``, ``!``, ``?``
+    or ``…`` (``re.split(r"(?<=[.!?…])\s+", line)``), one at a time: the caller stops
+    at enough prose, most often in the first few sentences of a long page."""
+    start = 0
+    for match in _SENTENCE_END.finditer(line):
+        yield line[start : match.start(1)]
+        start = match.end()
+    yield line[start:]
+
+
+def _fewer_words(lines: Iterable[str], limit: int) -> bool:
+    """Whether ``lines`` hold fewer than ``limit`` words, counted no further than that."""
+    left = limit - 1  # words still allowed
+    for line in lines:
+        words = len(line.split(None, left))  # at most left + 1: enough to know
+        if words > left:
+            return False
+        left -= words
+    return True
 
 
 def article_like(lines: Sequence[str]) -> bool:
@@ -138,12 +161,13 @@ def article_like(lines: Sequence[str]) -> bool:
     headlines, section names or tags (an index, a tag page, a navigation bar) has
     neither; a short brief of one sentence is all prose; a table or a list with an
     introduction has its introduction."""
+    measured: Iterable[str] = lines
     if len(lines) < MIN_LISTING_LINES:
-        if sum(len(line.split()) for line in lines) < MIN_LISTING_WORDS:
+        if _fewer_words(lines, MIN_LISTING_WORDS):
             return True
-        lines = [s for line in lines for s in _SENTENCE_END.split(line) if s.strip()]
+        measured = (s for line in lines for s in _sentences(line) if s.strip())
     prose = chars = 0  # likeness(lines) without links, stopped at enough prose
-    for line in lines:
+    for line in measured:
         chars += len(line)
         if is_prose(line):
             prose += len(line)

@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleaner import Article, Cleaner, CleanerConfig, RawDocument
 from cleaner.pipeline import Prepared
 from cleaner.text import html
 from cleaner.text.html import PRECISION, HtmlOptions, extract, parse
-from cleaner.text.likeness import is_prose, likeness, page_links
+from cleaner.text.likeness import (
+    MIN_ARTICLE_PROSE,
+    MIN_ARTICLE_SHARE,
+    MIN_LISTING_LINES,
+    MIN_LISTING_WORDS,
+    _fewer_words,
+    _sentences,
+    article_like,
+    is_prose,
+    likeness,
+    page_links,
+)
 
 PARAGRAPHS = [
     "Pemerintah kota membuka taman baru di pusat kota pada Senin pagi, disaksikan ratusan "
@@ -143,3 +157,65 @@ def test_coverage_is_measured_against_the_prose_left_after_pruning(
         looked.clear()
         assert _covers(prose, tree, options) == (prose >= MIN_COVERAGE * pruned), prose
         assert bool(looked) == (prose < MIN_COVERAGE * whole), prose
+
+
+def article_like_reference(lines: list[str]) -> bool:
+    """article_like as first written: every sentence split and every word counted."""
+    if len(lines) < MIN_LISTING_LINES:
+        if sum(len(line.split()) for line in lines) < MIN_LISTING_WORDS:
+            return True
+        lines = [s for line in lines for s in re.split(r"(?<=[.!?…])\s+", line) if s.strip()]
+    prose = sum(len(line) for line in lines if is_prose(line))
+    chars = sum(len(line) for line in lines)
+    return prose >= MIN_ARTICLE_PROSE or (chars > 0 and prose / chars >= MIN_ARTICLE_SHARE)
+
+
+SENTENCE_PIECES = st.sampled_from(
+    [
+        "Warga desa membersihkan sungai bersama-sama pada hari Minggu pagi kemarin.",
+        "Kepala desa mengatakan kegiatan ini akan digelar setiap bulan!",
+        "BERITA TERKINI",
+        "Baca juga: Banjir Kiriman",
+        "Apa kata mereka?",
+        "Tunggu…",
+        "3.5",
+        "a.b",
+        "",
+    ]
+)
+GLUE = st.sampled_from([" ", "  ", "\t", " \u00a0", "\u2028", ". ", "… ", ""])
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.tuples(SENTENCE_PIECES, GLUE), max_size=12).map(
+            lambda parts: "".join(p + g for p, g in parts)
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_article_like_is_its_reference_definition(lines: list[str]) -> None:
+    assert article_like(lines) == article_like_reference(lines)
+
+
+@pytest.mark.parametrize("words", [MIN_LISTING_WORDS - 1, MIN_LISTING_WORDS])
+def test_a_text_of_too_few_words_to_tell_is_an_article(words: int) -> None:
+    headlines = ["BERITA " * (words // 2), "TERKINI " * (words - words // 2)]
+    assert article_like(headlines) == (words < MIN_LISTING_WORDS)
+
+
+SPACED = st.text(alphabet=".!?… \t\n\u00a0\u2028ab", max_size=40)
+
+
+@settings(max_examples=500, deadline=None)
+@given(SPACED)
+def test_sentences_are_the_pieces_between_a_sentence_end_and_what_follows(line: str) -> None:
+    assert list(_sentences(line)) == re.split(r"(?<=[.!?…])\s+", line)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(SPACED, max_size=4), st.integers(min_value=1, max_value=8))
+def test_fewer_words_counts_as_split_does(lines: list[str], limit: int) -> None:
+    assert _fewer_words(lines, limit) == (sum(len(line.split()) for line in lines) < limit)

@@ -430,23 +430,10 @@ def instruction_counts(texts: list[str], work: Path) -> dict[str, int] | None:
     _write_jsonl(source, "text", texts)
     script = work / "counted.py"
     script.write_text(_COUNTED, encoding="utf-8")
-    totals = {}
-    for mode in ("none", "ftfy", "cleaner1", "cleaner2"):
-        ran = subprocess.run(
-            [
-                *("valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"),
-                *(sys.executable, str(script), mode, str(source), str(len(texts))),
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-            # One hash seed: set and dict orders, and so the work and the collector's
-            # passes, would otherwise move the counts by a tenth from run to run.
-            env={**os.environ, "PYTHONHASHSEED": "0"},
-        )
-        found = re.search(r"Collected : (\d+)", ran.stderr)
-        assert found is not None, ran.stderr[-500:]
-        totals[mode] = int(found.group(1))
+    totals = {
+        mode: _callgrind_total([str(script), mode, str(source), str(len(texts))])
+        for mode in ("none", "ftfy", "cleaner1", "cleaner2")
+    }
     return {
         "ftfy.fix_text alone": (totals["ftfy"] - totals["none"]) // len(texts),
         "cleaner (per-document function), first pass": (totals["cleaner1"] - totals["none"])
@@ -454,6 +441,71 @@ def instruction_counts(texts: list[str], work: Path) -> dict[str, int] | None:
         "cleaner (per-document function), warm": (totals["cleaner2"] - totals["cleaner1"])
         // len(texts),
     }
+
+
+_PAGES_COUNTED = """
+import sys
+from pathlib import Path
+mode, directory = sys.argv[1], Path(sys.argv[2])
+pages = [path.read_bytes() for path in sorted(directory.glob("*.html"))]
+import trafilatura
+from cleaner import Cleaner, CleanerConfig
+from cleaner.models import RawDocument
+cleaner = Cleaner(CleanerConfig())
+docs = [RawDocument(source=f"page{i}", data=page, kind="html") for i, page in enumerate(pages)]
+for page, doc in zip(pages, docs):  # every process warms both up alike
+    trafilatura.extract(page)
+    cleaner.clean(doc)
+if mode == "trafilatura":
+    for page in pages:
+        trafilatura.extract(page)
+elif mode == "cleaner":
+    for doc in docs:
+        cleaner.clean(doc)
+"""
+"""One process under callgrind: start-up, the pages read, one warm-up pass of each
+contender, and then one more pass of ``mode`` (``none``: no more): the difference of two
+counts is that pass alone."""
+
+
+def page_instruction_counts(directory: Path, work: Path) -> dict[str, int] | None:
+    """Instructions per page of ``trafilatura.extract`` alone and of the cleaner's
+    per-document function over the HTML pages of ``directory``, both warm, counted by
+    callgrind (the realpages ratio in seconds moves by a few hundredths from run to run
+    on this shared machine; the counts do not). ``None`` without valgrind or pages.
+
+    Callgrind overstates one of the cleaner's costs: the SHA-256 of a document's id runs
+    without the CPU's SHA instructions under valgrind (3 M instructions for a 120 kB
+    page; 0.07 ms in fact)."""
+    count = len(list(directory.glob("*.html")))
+    if shutil.which("valgrind") is None or not count:
+        return None
+    script = work / "pages_counted.py"
+    script.write_text(_PAGES_COUNTED, encoding="utf-8")
+    totals = {
+        mode: _callgrind_total([str(script), mode, str(directory)])
+        for mode in ("none", "trafilatura", "cleaner")
+    }
+    return {
+        "trafilatura.extract alone": (totals["trafilatura"] - totals["none"]) // count,
+        "cleaner (per-document function)": (totals["cleaner"] - totals["none"]) // count,
+    }
+
+
+def _callgrind_total(args: list[str]) -> int:
+    """The instructions callgrind counts in one Python process running ``args``."""
+    ran = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        # One hash seed: set and dict orders, and so the work and the collector's
+        # passes, would otherwise move the counts by a tenth from run to run.
+        env={**os.environ, "PYTHONHASHSEED": "0"},
+    )
+    found = re.search(r"Collected : (\d+)", ran.stderr)
+    assert found is not None, ran.stderr[-500:]
+    return int(found.group(1))
 
 
 def _process_cpu(work: Callable[[], object]) -> float:
@@ -646,7 +698,7 @@ def main(argv: list[str] | None = None) -> int:
         type=int,
         default=0,
         help="also count instructions per document with callgrind on this many real "
-        "texts (e.g. 100: about 3 minutes; 0: skip)",
+        "texts (e.g. 100: about 3 minutes; 0: skip), and per real page (4 more minutes)",
     )
     parser.add_argument("--write", type=Path, help="also write the report (Markdown) here")
     parser.add_argument("--workdir", type=Path, help="keep the corpus here (default: temporary)")
@@ -741,6 +793,24 @@ def main(argv: list[str] | None = None) -> int:
                     ratio <= 1.0,
                 )
             )
+            if args.instructions:
+                print("instructions per real page (callgrind)…")
+                counted = page_instruction_counts(args.realpages, work)
+                if counted is not None:
+                    for name, count in counted.items():
+                        page_rows.append([f"{name}: instructions per page", "", f"{count:,}"])
+                    ratio = (
+                        counted["cleaner (per-document function)"]
+                        / counted["trafilatura.extract alone"]
+                    )
+                    targets.append(
+                        Target(
+                            "HTML real pages: cleaner / trafilatura.extract, instructions per page",
+                            ratio,
+                            "≤ 1.0",
+                            ratio <= 1.0,
+                        )
+                    )
         page_outlets = source_outlets(FIXTURES, ".html", len(corpus.pages))
         fast_pages = sum(1 for outlet in page_outlets if outlet in fast_outlets)
         text_docs = [

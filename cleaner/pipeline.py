@@ -87,8 +87,7 @@ def document_id(doc: RawDocument) -> str:
 
 
 def blank(data: str | bytes) -> bool:
-    """Whether an input holds nothing but white space: ``not data.strip()`` without the
-    copy of the whole input that ``strip`` makes when it ends with a newline."""
+    """``not data.strip()``, without the copy of the whole input that ``strip`` makes."""
     return not data or data.isspace()
 
 

@@ -10,7 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    model_validator,
+)
 
 SCHEMA_VERSION: Literal["1"] = "1"
 
@@ -193,14 +200,26 @@ class Article(BaseModel):
     cleaning: Cleaning
 
     @model_validator(mode="after")
-    def _consistent(self) -> Article:
+    def _consistent(self, info: ValidationInfo) -> Article:
         if not self.text.strip():
             raise ValueError("text is blank")
-        if self.word_count != len(self.text.split()):
+        if self.word_count != len(_words(self.text, info.context)):
             raise ValueError("word_count does not match text")
         if any(not a.strip() for a in self.authors) or any(not t.strip() for t in self.tags):
             raise ValueError("authors and tags must not hold blank names")
         return self
+
+
+WORDS_CONTEXT = "words"
+"""Validation context key: ``(text, text.split())`` when the caller has split the text
+already (the pipeline has, to count and measure its words)."""
+
+
+def _words(text: str, context: Any) -> list[str]:
+    """``text.split()``: the caller's own, when the context holds it for this very string
+    (the same object), else made here."""
+    given = context.get(WORDS_CONTEXT) if isinstance(context, dict) else None
+    return given[1] if given is not None and given[0] is text else text.split()
 
 
 RejectReason = Literal[

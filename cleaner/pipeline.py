@@ -408,7 +408,7 @@ class Cleaner:
                 "warnings": prepared.warnings + warnings,
             },
         }
-        result = validate(record)
+        result = validate(record, split)
         if isinstance(result, Article) and language and signals and self.config.quality.enabled:
             verdict = judge(body, words, language, signals, self.config.quality)
             if verdict is not None:

@@ -7,11 +7,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from cleaner.models import Article, Reject
+from cleaner.models import WORDS_CONTEXT, Article, Reject
 
 
-def validate(record: dict[str, Any]) -> Article | Reject:
-    """Validate one candidate record; a failure is a reject, never an exception."""
+def validate(record: dict[str, Any], words: list[str] | None = None) -> Article | Reject:
+    """Validate one candidate record; a failure is a reject, never an exception.
+    ``words``: ``record["text"].split()``, when the caller has made it (the model then
+    counts those instead of splitting the text again)."""
     text = record.get("text")
     if isinstance(text, str) and not text.strip():
         return Reject(
@@ -23,7 +25,8 @@ def validate(record: dict[str, Any]) -> Article | Reject:
             rule_hits=record.get("cleaning", {}).get("rule_hits") or None,
         )
     try:
-        return Article.model_validate(record)
+        context = {WORDS_CONTEXT: (text, words)} if words is not None else None
+        return Article.model_validate(record, context=context)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "record"

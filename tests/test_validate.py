@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from cleaner.models import Article, Reject
+from cleaner.models import WORDS_CONTEXT, Article, Reject
 from cleaner.text.signals import measure
 from cleaner.validate import validate
 
@@ -97,11 +97,24 @@ def test_naive_published_at_is_an_invalid_record() -> None:
     assert result.outlet == "kompas"
 
 
-def test_word_count_mismatch_is_an_invalid_record() -> None:
-    result = validate(_record(word_count=99))
+@pytest.mark.parametrize("split_by_caller", [False, True])
+def test_word_count_mismatch_is_an_invalid_record(split_by_caller: bool) -> None:
+    record = _record(word_count=99)
+    result = validate(record, record["text"].split() if split_by_caller else None)
     assert isinstance(result, Reject)
     assert result.reason == "invalid_record"
     assert "word_count" in result.detail
+
+
+def test_a_callers_split_counts_only_for_the_very_text_it_was_made_of() -> None:
+    record = _record()  # 5 words
+    other = "".join(["Paragraf pertama berita.\n", "Paragraf kedua."])  # equal, not the same
+    assert other == record["text"] and other is not record["text"]
+    two = ["Paragraf", "pertama"]
+    article = Article.model_validate(record, context={WORDS_CONTEXT: (other, two)})
+    assert article.word_count == 5  # another string's split: the text is split here
+    with pytest.raises(ValidationError, match="word_count"):
+        Article.model_validate(record, context={WORDS_CONTEXT: (record["text"], two)})
 
 
 @pytest.mark.parametrize(

@@ -637,6 +637,24 @@ class Target:
     met: bool
 
 
+def counted(
+    what: str,
+    counts: dict[str, int],
+    per: str,
+    rows: list[list[str]],
+    ratio: tuple[str, str],
+    goal: tuple[str, float],
+) -> Target:
+    """Instruction ``counts`` (per ``per``) added to ``rows`` as report rows, and the
+    target ``what``: the ratio of two of them, ``ratio[0] / ratio[1]``, against ``goal``
+    (``("≥", 1.5)`` or ``("≤", 1.0)``)."""
+    for name, count in counts.items():
+        rows.append([f"{name}: instructions per {per}", "", f"{count:,}"])
+    value = counts[ratio[0]] / counts[ratio[1]]
+    sign, bound = goal
+    return Target(what, value, f"{sign} {bound}", value >= bound if sign == "≥" else value <= bound)
+
+
 def table(header: list[str], rows: list[list[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
@@ -795,20 +813,16 @@ def main(argv: list[str] | None = None) -> int:
             )
             if args.instructions:
                 print("instructions per real page (callgrind)…")
-                counted = page_instruction_counts(args.realpages, work)
-                if counted is not None:
-                    for name, count in counted.items():
-                        page_rows.append([f"{name}: instructions per page", "", f"{count:,}"])
-                    ratio = (
-                        counted["cleaner (per-document function)"]
-                        / counted["trafilatura.extract alone"]
-                    )
+                counts = page_instruction_counts(args.realpages, work)
+                if counts is not None:
                     targets.append(
-                        Target(
+                        counted(
                             "HTML real pages: cleaner / trafilatura.extract, instructions per page",
-                            ratio,
-                            "≤ 1.0",
-                            ratio <= 1.0,
+                            counts,
+                            "page",
+                            page_rows,
+                            ("cleaner (per-document function)", "trafilatura.extract alone"),
+                            ("≤", 1.0),
                         )
                     )
         page_outlets = source_outlets(FIXTURES, ".html", len(corpus.pages))
@@ -854,19 +868,15 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"instructions per document (callgrind, {args.instructions} texts)…")
                 counts = instruction_counts(real[: args.instructions], work)
                 if counts is not None:
-                    for name, count in counts.items():
-                        real_rows.append([f"{name}: instructions per document", "", f"{count:,}"])
-                    ratio = (
-                        counts["ftfy.fix_text alone"]
-                        / counts["cleaner (per-document function), warm"]
-                    )
                     targets.append(
-                        Target(
+                        counted(
                             "real corpora: ftfy.fix_text / cleaner (warm), instructions per "
                             "document",
-                            ratio,
-                            "≥ 1.5",
-                            ratio >= 1.5,
+                            counts,
+                            "document",
+                            real_rows,
+                            ("ftfy.fix_text alone", "cleaner (per-document function), warm"),
+                            ("≥", 1.5),
                         )
                     )
         ceiling = 0.0

@@ -6,10 +6,14 @@ import copy
 import random
 import time
 from pathlib import Path
+from typing import Any
 
 import justext
 import pytest
-from justext.core import revise_paragraph_classification
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from justext.core import ParagraphMaker, preprocessor, revise_paragraph_classification
+from justext.paragraph import Paragraph
 from lxml import etree
 
 from cleaner import Article, Cleaner
@@ -138,3 +142,62 @@ def test_justext_on_many_short_paragraphs_takes_linear_time() -> None:
     started = time.process_time()
     bulk.justext_paragraphs(tree, stopwords())
     assert time.process_time() - started < 10  # jusText's own: 40 s
+
+
+_ATTRIBUTES = ("dom_path", "xpath", "text_nodes", "chars_count_in_links", "tags_count", "text")
+
+
+def _paragraphs(paragraphs: list[Any]) -> list[tuple[object, ...]]:
+    return [tuple(getattr(p, name) for name in _ATTRIBUTES) for p in paragraphs]
+
+
+@pytest.mark.parametrize("path", news_pages(), ids=lambda p: p.name)
+def test_paragraphs_are_those_justexts_sax_handler_makes(path: Path) -> None:
+    root = preprocessor(parse(path.read_bytes().decode("utf-8", "replace")))
+    theirs = ParagraphMaker.make_paragraphs(root)
+    assert _paragraphs(bulk.make_paragraphs(root)) == _paragraphs(theirs)
+
+
+# Markup with what the paragraph maker reacts to: paragraph tags, <br> runs, links,
+# inline tags, repeated siblings (the XPath's numbers), comments, processing
+# instructions, white space and text that is white space only.
+_TEXT = st.sampled_from(["", " ", "\n  ", "kata", " dua  kata ", "baris\nbaru", "\xa0x"])
+_TAGS = st.sampled_from(["p", "div", "li", "h2", "td", "a", "span", "b", "br", "select"])
+_NODE = st.recursive(
+    _TEXT,
+    lambda inner: st.one_of(
+        st.tuples(_TAGS, st.lists(inner, max_size=4)).map(lambda t: _element(*t)),
+        st.sampled_from(["<!-- catatan -->", "<?proses x?>"]),
+    ),
+    max_leaves=25,
+)
+
+
+def _element(tag: str, children: list[str]) -> str:
+    return "<br>" if tag == "br" else f"<{tag}>{''.join(children)}</{tag}>"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_NODE, max_size=6), _TEXT)
+def test_paragraphs_are_justexts_on_generated_markup(nodes: list[str], tail: str) -> None:
+    tree = parse(f"<html><head><title>t</title></head><body>{''.join(nodes)}</body></html>{tail}")
+    assume(tree is not None)
+    root = preprocessor(tree)
+    theirs = ParagraphMaker.make_paragraphs(root)
+    ours = bulk.make_paragraphs(root)
+    assert _paragraphs(ours) == _paragraphs(theirs)
+    assert [p.text for p in ours] == [Paragraph.text.fget(p) for p in ours]  # joined once
+
+
+def test_paragraphs_take_the_tails_of_comments_and_instructions_as_justext_does() -> None:
+    # An HTML parse makes comments of processing instructions and jusText's
+    # preprocessor drops comments: a tree made otherwise keeps both, and their tails.
+    root = etree.fromstring(
+        "<?atas a?><html><body><p>satu<!-- c -->dua<?pi x?>tiga</p>"
+        "<div><a href='#'>tautan</a><?pi y?> ekor</div></body></html><?bawah b?>"
+    )
+    root.getprevious().tail = "sebelum"
+    root.getnext().tail = "sesudah"
+    theirs = ParagraphMaker.make_paragraphs(root)
+    assert _paragraphs(bulk.make_paragraphs(root)) == _paragraphs(theirs)
+    assert [p.text for p in theirs] == ["sebelum", "satuduatiga", "tautan ekor", "sesudah"]

@@ -258,10 +258,8 @@ def main_text(tree: Any, url: str | None, options: HtmlOptions, *, precision: bo
         prune_xpath=list(options.prune_xpath) or None,
         options=_extractor(options, url, precision),
     )
-    if document is None:
-        return ""
     body = getattr(document, "body", None)
-    return "\n".join(body_lines(body)) if body is not None else (document.text or "")
+    return "" if body is None else "\n".join(body_lines(body))
 
 
 def _extractor(options: HtmlOptions, url: str | None, precision: bool = False) -> Any:
@@ -280,8 +278,10 @@ def _extractor(options: HtmlOptions, url: str | None, precision: bool = False) -
 def _extractor_template(fast: bool, tables: bool, precision: bool, recall: bool) -> Any:
     from trafilatura.settings import Extractor
 
+    # Not "python": its bare_extraction also writes the body out as text (xmltotxt, a
+    # twentieth of an extraction), and the body is read here (body_lines) instead.
     return Extractor(
-        output_format="python",
+        output_format="txt",
         fast=fast,
         precision=precision,
         recall=recall,

@@ -36,11 +36,11 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from cleaner.authoring.propose import generic_rulebook
 from cleaner.config import CleanerConfig
 from cleaner.engines.learn import learn
 from cleaner.models import Article, RawDocument, Reject
 from cleaner.pipeline import Cleaner
-from cleaner.rules.compile import Rulebook
 from cleaner.rules.load import load_rulebook
 
 _SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
@@ -314,10 +314,7 @@ class _CleanerText:
     cleaner moves it into ``dateline``. Scored as text, it goes back in front."""
 
     def __init__(self, config: CleanerConfig | None = None, *, generic_only: bool = False) -> None:
-        rulebook = load_rulebook()
-        if generic_only:
-            rulebook = Rulebook(outlets={}, generic=rulebook.generic, lexicon=rulebook.lexicon)
-        self.cleaner = Cleaner(config, rulebook)
+        self.cleaner = Cleaner(config, generic_rulebook() if generic_only else load_rulebook())
         rulebook = self.cleaner.rulebook
         self.lead_ins = {
             rule.id

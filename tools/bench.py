@@ -804,9 +804,10 @@ def main(argv: list[str] | None = None) -> int:
             real_pages = real_pages * args.page_copies
             print(f"real pages: {len(real_pages):,} pages against trafilatura…")
             best_pages = realpages_race(real_pages, rounds=3 if args.full else 2)
-            alone = best_pages["trafilatura.extract alone"]
+            traf = "trafilatura.extract alone"
+            alone = best_pages[traf]
             for name, seconds in best_pages.items():
-                label = name if seconds is alone else f"{name}: {seconds / alone:.2f} × trafilatura"
+                label = name if name == traf else f"{name}: {seconds / alone:.2f} × trafilatura"
                 page_rows.append(
                     [label, f"{seconds:.2f}", f"{seconds / len(real_pages) * 1000:.2f}"]
                 )

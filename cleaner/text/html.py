@@ -278,8 +278,8 @@ def _extractor(options: HtmlOptions, url: str | None, precision: bool = False) -
 def _extractor_template(fast: bool, tables: bool, precision: bool, recall: bool) -> Any:
     from trafilatura.settings import Extractor
 
-    # Not "python": its bare_extraction also writes the body out as text (xmltotxt, a
-    # twentieth of an extraction), and the body is read here (body_lines) instead.
+    # Not "python": its bare_extraction also writes the body out as text (xmltotxt, about
+    # a hundredth of an extraction), and the body is read here (body_lines) instead.
     return Extractor(
         output_format="txt",
         fast=fast,

@@ -316,6 +316,12 @@ class CleanerConfig(BaseModel):
     signals: bool = True
     """Measure language and quality signals (about as long again as the rest of the text
     path: turn off for speed when they are not wanted)."""
+    page_search: bool = True
+    """Search an HTML page for a byline and for category and tag links (trafilatura's
+    page-wide searches) when neither its declarations nor the rules give those fields.
+    On pages of sites without a rule file they take about a fifth of the page's time;
+    turn them off for speed when authors, category and tags are not wanted (a rule file
+    turns them off for its outlet with ``html.search: []``)."""
     quality: QualityConfig = Field(default_factory=QualityConfig)
     learn: LearnConfig = Field(default_factory=LearnConfig)
     """Learning, over a whole run, what each site repeats (:mod:`cleaner.engines.learn`)."""

@@ -1,8 +1,7 @@
 """The per-document function and the loop around it.
 
-:meth:`Cleaner.clean` takes one :class:`~cleaner.models.RawDocument` through every
-stage and returns an :class:`~cleaner.models.Article` or a
-:class:`~cleaner.models.Reject`:
+:meth:`Cleaner.clean` takes one :class:`~cleaner.models.RawDocument` through every stage
+and returns an :class:`~cleaner.models.Article` or a :class:`~cleaner.models.Reject`:
 
 1. decode the bytes (:mod:`cleaner.text.normalize`; for HTML the declared charset
    first, :mod:`cleaner.text.html`);
@@ -290,6 +289,7 @@ class Cleaner:
             options = detected
         if extraction.note is not None:  # a huge page: nor is it searched for a byline
             warnings.append(extraction.note)
+        if extraction.note is not None or not self.config.page_search:
             options = options.model_copy(update={"search": []})
         if not text.strip():
             return self._reject(

@@ -20,6 +20,7 @@ from cleaner.config import RepairConfig
 from cleaner.io.sources import read_units
 from cleaner.text.normalize import normalize
 from tests.conftest import CORPORA, FIXTURES
+from tests.text.test_html import _without_meta_author, news_page
 
 ARTICLE = (
     "JAKARTA - Pemerintah kota menambah jadwal kereta komuter mulai pekan depan.\n"
@@ -654,3 +655,18 @@ def test_htmldate_reads_a_pages_date_only_when_nothing_before_it_gives_one(
     assert isinstance(given, Article) and given.published_at is not None
     assert given.cleaning.field_sources["published_at"] == "input"
     assert read == []
+
+
+def test_page_search_off_leaves_an_undeclared_byline_unsearched_and_nothing_else_changes() -> None:
+    page = _without_meta_author(news_page())
+    searched, unsearched = (
+        Cleaner(CleanerConfig(page_search=on)).clean_html(page, source="p.html")
+        for on in (True, False)
+    )
+    assert isinstance(searched, Article) and isinstance(unsearched, Article)
+    assert searched.cleaning.field_sources["authors"] == "page markup"
+    assert searched.authors[0].startswith("Rina Kusumawati")
+    assert unsearched.cleaning.field_sources.get("authors") != "page markup"
+    drop = {"authors": True, "cleaning": {"field_sources": True}}
+    assert unsearched.model_dump(exclude=drop) == searched.model_dump(exclude=drop)
+    assert CleanerConfig().page_search  # on unless asked

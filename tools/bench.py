@@ -388,16 +388,18 @@ def realpages_race(pages: list[bytes], rounds: int) -> dict[str, float]:
     cleaner's per-document function over every page, taking turns round by round, all
     in this process, warmed up, from the pages' bytes (the issue's measure: whole
     commands would add the cleaner's start-up to a few seconds of pages). The cleaner
-    runs twice: with the bundled rules (every page here is of an outlet with a rule
-    file) and without any outlet's rules, as a page of most sites in a crawl goes
-    through it."""
+    runs with the bundled rules (every page here is of an outlet with a rule file) and
+    without any outlet's rules, as a page of most sites in a crawl goes through it,
+    with and without the page search for undeclared bylines, categories and tags."""
     cleaner = Cleaner(CleanerConfig())
     unseen = Cleaner(CleanerConfig(), generic_rulebook())
+    unsearched = Cleaner(CleanerConfig(page_search=False), generic_rulebook())
     docs = [RawDocument(source=f"page{i}", data=page, kind="html") for i, page in enumerate(pages)]
     work: dict[str, Callable[[], object]] = {
         "trafilatura.extract alone": lambda: [trafilatura.extract(page) for page in pages],
         "cleaner (per-document function)": lambda: [cleaner.clean(doc) for doc in docs],
         NO_OUTLET_RULES: lambda: [unseen.clean(doc) for doc in docs],
+        f"{NO_OUTLET_RULES}, --no-page-search": lambda: [unsearched.clean(doc) for doc in docs],
     }
     for run in work.values():
         run()

@@ -197,6 +197,15 @@ def clean(
             "leave them null, for speed).",
         ),
     ] = True,
+    page_search: Annotated[
+        bool,
+        typer.Option(
+            "--page-search/--no-page-search",
+            help="Search an HTML page for a byline and category and tag links when its "
+            "declarations and the rules give none (--no-page-search: leave those fields "
+            "empty then, for speed).",
+        ),
+    ] = True,
     dedup_after: Annotated[
         bool,
         typer.Option(

@@ -52,6 +52,7 @@ CONFIG_OPTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
     "max_bytes": ("--max-bytes", ("read", "max_unit_bytes")),
     "key_options": ("--key", ("read", "keys")),
     "signals": ("--signals", ("signals",)),
+    "page_search": ("--page-search", ("page_search",)),
     "quality": ("--quality", ("quality", "enabled")),
     "thresholds": ("--threshold", ("quality",)),  # each NAME=VALUE: quality.NAME
     "learn": ("--learn", ("learn", "enabled")),

@@ -374,3 +374,19 @@ def test_thresholds_are_set_from_the_command_line(tmp_path: Path) -> None:
         result = runner.invoke(app, ["clean", str(source), "-o", str(out), *bad])
         assert result.exit_code == 2 and said in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_no_page_search_is_the_page_search_setting(tmp_path: Path) -> None:
+    from tests.text.test_html import _without_meta_author, news_page
+
+    write(tmp_path / "a.html", _without_meta_author(news_page()))
+    default, off = (
+        records(runner.invoke(app, ["clean", str(tmp_path / "a.html"), *flag]).stdout)[0]
+        for flag in ([], ["--no-page-search"])
+    )
+    assert default["cleaning"]["field_sources"]["authors"] == "page markup"  # type: ignore[index]
+    assert off["cleaning"]["field_sources"].get("authors") != "page markup"  # type: ignore[index,union-attr]
+    settings = tmp_path / "settings.toml"
+    settings.write_text("page_search = false\n", encoding="utf-8")
+    by_file = runner.invoke(app, ["clean", str(tmp_path / "a.html"), "--config", str(settings)])
+    assert records(by_file.stdout)[0] == off

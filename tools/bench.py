@@ -305,6 +305,12 @@ def fallback_everywhere(directory: Path) -> list[str]:
     return outlets
 
 
+FTFY_ALONE = "ftfy.fix_text alone"
+TRAFILATURA_ALONE = "trafilatura.extract alone"
+PER_DOCUMENT = "cleaner (per-document function)"
+"""The contenders' names, as the report's rows and the targets' ratios give them."""
+
+
 # --- the real corpora (../shared/corpora) ---------------------------------------------
 
 
@@ -351,7 +357,7 @@ def corpora_race(texts: list[str], work: Path, rounds: int) -> dict[str, float]:
     out = work / "corpora-out.jsonl"
     command = [sys.executable, "-m", "cleaner", "clean", str(source), "-o", str(out), "-q"]
     contenders: dict[str, Callable[[], float]] = {
-        "ftfy.fix_text alone": lambda: _process_cpu(lambda: [ftfy.fix_text(t) for t in texts]),
+        FTFY_ALONE: lambda: _process_cpu(lambda: [ftfy.fix_text(t) for t in texts]),
         "read + write floor (orjson)": lambda: _process_cpu(lambda: _floor(source, out)),
         "cleaner clean --workers 1": lambda: _command_cpu([*command, "--workers", "1"]),
         "cleaner clean --workers 1 --no-learn": lambda: _command_cpu(
@@ -396,8 +402,8 @@ def realpages_race(pages: list[bytes], rounds: int) -> dict[str, float]:
     unsearched = Cleaner(CleanerConfig(page_search=False), generic_rulebook())
     docs = [RawDocument(source=f"page{i}", data=page, kind="html") for i, page in enumerate(pages)]
     work: dict[str, Callable[[], object]] = {
-        "trafilatura.extract alone": lambda: [trafilatura.extract(page) for page in pages],
-        "cleaner (per-document function)": lambda: [cleaner.clean(doc) for doc in docs],
+        TRAFILATURA_ALONE: lambda: [trafilatura.extract(page) for page in pages],
+        PER_DOCUMENT: lambda: [cleaner.clean(doc) for doc in docs],
         NO_OUTLET_RULES: lambda: [unseen.clean(doc) for doc in docs],
         f"{NO_OUTLET_RULES}, --no-page-search": lambda: [unsearched.clean(doc) for doc in docs],
     }
@@ -439,18 +445,12 @@ def instruction_counts(texts: list[str], work: Path) -> dict[str, int] | None:
         return None
     source = work / "counted.jsonl"
     _write_jsonl(source, "text", texts)
-    script = work / "counted.py"
-    script.write_text(_COUNTED, encoding="utf-8")
-    totals = {
-        mode: _callgrind_total([str(script), mode, str(source), str(len(texts))])
-        for mode in ("none", "ftfy", "cleaner1", "cleaner2")
-    }
+    modes = ("none", "ftfy", "cleaner1", "cleaner2")
+    totals = _callgrind_totals(work / "counted.py", _COUNTED, modes, str(source), str(len(texts)))
     return {
-        "ftfy.fix_text alone": (totals["ftfy"] - totals["none"]) // len(texts),
-        "cleaner (per-document function), first pass": (totals["cleaner1"] - totals["none"])
-        // len(texts),
-        "cleaner (per-document function), warm": (totals["cleaner2"] - totals["cleaner1"])
-        // len(texts),
+        FTFY_ALONE: (totals["ftfy"] - totals["none"]) // len(texts),
+        f"{PER_DOCUMENT}, first pass": (totals["cleaner1"] - totals["none"]) // len(texts),
+        f"{PER_DOCUMENT}, warm": (totals["cleaner2"] - totals["cleaner1"]) // len(texts),
     }
 
 
@@ -491,16 +491,21 @@ def page_instruction_counts(directory: Path, work: Path) -> dict[str, int] | Non
     count = len(list(directory.glob("*.html")))
     if shutil.which("valgrind") is None or not count:
         return None
-    script = work / "pages_counted.py"
-    script.write_text(_PAGES_COUNTED, encoding="utf-8")
-    totals = {
-        mode: _callgrind_total([str(script), mode, str(directory)])
-        for mode in ("none", "trafilatura", "cleaner")
-    }
+    modes = ("none", "trafilatura", "cleaner")
+    totals = _callgrind_totals(work / "pages_counted.py", _PAGES_COUNTED, modes, str(directory))
     return {
-        "trafilatura.extract alone": (totals["trafilatura"] - totals["none"]) // count,
-        "cleaner (per-document function)": (totals["cleaner"] - totals["none"]) // count,
+        TRAFILATURA_ALONE: (totals["trafilatura"] - totals["none"]) // count,
+        PER_DOCUMENT: (totals["cleaner"] - totals["none"]) // count,
     }
+
+
+def _callgrind_totals(
+    script: Path, source: str, modes: Iterable[str], *args: str
+) -> dict[str, int]:
+    """``source`` written to ``script`` and run under callgrind once per mode (its first
+    argument, ``args`` after it): each run's instruction count, by mode."""
+    script.write_text(source, encoding="utf-8")
+    return {mode: _callgrind_total([str(script), mode, *args]) for mode in modes}
 
 
 def _callgrind_total(args: list[str]) -> int:
@@ -772,14 +777,14 @@ def main(argv: list[str] | None = None) -> int:
             print("text path…")
             text = race(
                 text_chunks,
-                ("ftfy.fix_text alone", lambda t: ftfy.fix_text(t, fixer)),
+                (FTFY_ALONE, lambda t: ftfy.fix_text(t, fixer)),
                 engines,
                 out,
             )
             print("HTML path…")
             pages = race(
                 html_chunks,
-                ("trafilatura.extract alone", trafilatura.extract),
+                (TRAFILATURA_ALONE, trafilatura.extract),
                 {**engines, careful: with_fallback},
                 out,
             )
@@ -787,18 +792,18 @@ def main(argv: list[str] | None = None) -> int:
         targets = [
             Target(
                 f"text: ftfy.fix_text time / {name} time",
-                text.seconds["ftfy.fix_text alone"] / text.seconds[name],
+                text.seconds[FTFY_ALONE] / text.seconds[name],
                 "≥ 3",
-                text.seconds["ftfy.fix_text alone"] / text.seconds[name] >= 3,
+                text.seconds[FTFY_ALONE] / text.seconds[name] >= 3,
             )
             for name in (one, lean)
         ]
         targets += [
             Target(
                 "HTML: cleaner time (1 worker) / trafilatura.extract time",
-                pages.seconds[one] / pages.seconds["trafilatura.extract alone"],
+                pages.seconds[one] / pages.seconds[TRAFILATURA_ALONE],
                 "≤ 1.15",
-                pages.seconds[one] / pages.seconds["trafilatura.extract alone"] <= 1.15,
+                pages.seconds[one] / pages.seconds[TRAFILATURA_ALONE] <= 1.15,
             ),
         ]
         page_rows: list[list[str]] = []
@@ -806,14 +811,14 @@ def main(argv: list[str] | None = None) -> int:
             real_pages = real_pages * args.page_copies
             print(f"real pages: {len(real_pages):,} pages against trafilatura…")
             best_pages = realpages_race(real_pages, rounds=3 if args.full else 2)
-            traf = "trafilatura.extract alone"
-            alone = best_pages[traf]
+            alone = best_pages[TRAFILATURA_ALONE]
             for name, seconds in best_pages.items():
-                label = name if name == traf else f"{name}: {seconds / alone:.2f} × trafilatura"
+                times = f": {seconds / alone:.2f} × trafilatura"
+                label = name if name == TRAFILATURA_ALONE else name + times
                 page_rows.append(
                     [label, f"{seconds:.2f}", f"{seconds / len(real_pages) * 1000:.2f}"]
                 )
-            ratio = best_pages["cleaner (per-document function)"] / alone
+            ratio = best_pages[PER_DOCUMENT] / alone
             targets.append(
                 Target(
                     f"HTML real pages ×{args.page_copies}: cleaner / trafilatura.extract (CPU)",
@@ -832,7 +837,7 @@ def main(argv: list[str] | None = None) -> int:
                             counts,
                             "page",
                             page_rows,
-                            ("cleaner (per-document function)", "trafilatura.extract alone"),
+                            (PER_DOCUMENT, TRAFILATURA_ALONE),
                             ("≤", 1.0),
                         )
                     )
@@ -852,7 +857,7 @@ def main(argv: list[str] | None = None) -> int:
             best = corpora_race(real, work, rounds=3 if args.full else 2)
             for name, seconds in best.items():
                 real_rows.append([name, f"{seconds:.2f}", f"{seconds / len(real) * 1000:.3f}"])
-            ftfy_cpu = best["ftfy.fix_text alone"]
+            ftfy_cpu = best[FTFY_ALONE]
             for name in ("cleaner clean --workers 1", "cleaner clean --workers 1 --no-learn"):
                 targets.append(
                     Target(
@@ -886,7 +891,7 @@ def main(argv: list[str] | None = None) -> int:
                             counts,
                             "document",
                             real_rows,
-                            ("ftfy.fix_text alone", "cleaner (per-document function), warm"),
+                            (FTFY_ALONE, f"{PER_DOCUMENT}, warm"),
                             ("≥", 1.5),
                         )
                     )

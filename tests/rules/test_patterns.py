@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 import re2
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cleaner.rules.load import load_rulebook
@@ -166,6 +166,19 @@ PIECES = st.lists(
 ).map("".join)
 
 
+# Pattern pieces with bounded repeats, greedy and lazy, and the braces that are none.
+REPEAT_PIECES = st.lists(
+    st.sampled_from(
+        [
+            *("a", "b", " ", "\\s", "[^\\n]", "[ab]", "(?:", "(?P<cut>", ")", "|", "$", "^"),
+            *("{1,3}", "{0,2}", "{0,2}?", "{2}", "{2,}", "*", "+", "?", "\\{", "[{1,2}]"),
+        ]
+    ),
+    max_size=10,
+).map("".join)
+REPEAT_LINES = st.text(alphabet="ab {},12\né“", max_size=20)
+
+
 def _compiles(pattern: str) -> str | None:
     """RE2's verdict: ``None`` when it compiles, else PatternError's message."""
     try:
@@ -209,3 +222,38 @@ def test_lines_a_widened_search_finds_are_confirmed_with_the_pattern_itself() ->
     wide = Finder(widened(f"(?m)^(?:{for_document(pattern)})"))
     assert lines_matching(wide, data, starts) == [0, 1]
     assert matcher.locate(0, data, starts) == [1]
+
+
+@given(REPEAT_PIECES, REPEAT_LINES, st.integers(0, 20))
+@example("a{1,3}$", "aaaa", 0)  # the screen's first start is one too early
+@example("(?P<cut>ab{0,2})$", "abab abbb abb", 1)
+@settings(max_examples=3000, deadline=None)
+def test_a_lazy_pattern_finds_the_match_re2s_search_finds(
+    pattern: str, line: str, pos: int
+) -> None:
+    # Patterns with a bounded repeat are searched through their screen (its start,
+    # then the pattern matched from there): the same match, groups and all.
+    if _compiles(pattern) is not None:
+        return
+    found = LazyPattern(pattern).search(line, pos)
+    expected = re2.compile(pattern).search(line, pos)
+    if expected is None:
+        assert found is None, (pattern, line, pos)
+        return
+    assert found is not None, (pattern, line, pos)
+    spans = range(len(expected.groups()) + 1)
+    assert [found.span(i) for i in spans] == [expected.span(i) for i in spans], (pattern, line)
+
+
+def test_a_lazy_pattern_searches_itself_past_starts_its_screen_proposes_in_vain() -> None:
+    # Every "Editor:" opens a match of the screen (no bound on the tail), but only
+    # the last is near enough the line's end; before it, more than the screen is
+    # asked about (_SCREENED_STARTS).
+    pattern = r"\.\s*(?P<cut>Editor\s?:\s?[A-Z][^\n]{0,40})$"
+    far = " ".join(f"Kalimat {i}. Editor: Nama {i} menulis panjang sekali." for i in range(6))
+    line = f"{far} Penutup. Editor: Budi"
+    lazy = LazyPattern(pattern)
+    assert lazy.screen is not None and lazy.screen.search(line).start() < len(far)
+    found = lazy.search(line)
+    assert found is not None and found.group("cut") == "Editor: Budi"
+    assert LazyPattern(r"(?P<dateline>[A-Z]+) - ").screen is None  # nothing to relax

@@ -3,6 +3,8 @@ without compiling them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 import re2
 from hypothesis import given, settings
@@ -10,8 +12,16 @@ from hypothesis import strategies as st
 
 from cleaner.rules.load import load_rulebook
 from cleaner.rules.patterns import compile_pattern
-from cleaner.rules.syntax import group_names, required_tail, widened
-from tests.rules.test_patterns import BUNDLED, FIXTURE_LINES, ODD_LINES, PIECES, _compiles
+from cleaner.rules.syntax import group_names, relaxed, required_tail, screening, widened
+from tests.rules.test_patterns import (
+    BUNDLED,
+    FIXTURE_LINES,
+    ODD_LINES,
+    PIECES,
+    REPEAT_LINES,
+    REPEAT_PIECES,
+    _compiles,
+)
 
 
 @given(PIECES)
@@ -124,9 +134,43 @@ def test_only_property_classes_that_take_characters_are_widened(pattern: str, wi
     assert widened(pattern) == wide
 
 
-def test_a_widened_repeat_of_a_letter_class_compiles_to_a_small_program() -> None:
-    pattern = r"tirto\.id\s*-\s*(?P<category>\p{Lu}[\pL&/ ]{1,40})$"
-    size = re2.compile(pattern)._regexp.ProgramSize()
-    wide_size = re2.compile(widened(pattern))._regexp.ProgramSize()
-    assert size > 40_000
-    assert wide_size < size / 40
+@pytest.mark.parametrize(
+    ("pattern", "form", "size", "smaller"),
+    [
+        # \pL is ~1,200 instructions of UTF-8 byte sequences, one copy for each repeat.
+        (r"tirto\.id\s*-\s*(?P<category>\p{Lu}[\pL&/ ]{1,40})$", widened, 40_000, 40),
+        # A bounded tail is one copy of its class for each repeat; the automata built
+        # from the program hold a state for each length the tail may have reached.
+        (r"\.\s*(?P<cut>(?:Editor|Pewarta)\s?:\s?[A-Z][^\n]{0,400})$", screening, 1_000, 20),
+    ],
+)
+def test_the_screening_forms_compile_to_small_programs(
+    pattern: str, form: Callable[[str], str], size: int, smaller: int
+) -> None:
+    program = re2.compile(pattern)._regexp.ProgramSize()
+    assert program > size
+    assert re2.compile(form(pattern))._regexp.ProgramSize() < program / smaller
+
+
+@given(REPEAT_PIECES, REPEAT_LINES)
+@settings(max_examples=3000, deadline=None)
+def test_a_relaxed_pattern_matches_wherever_its_pattern_does(pattern: str, line: str) -> None:
+    if _compiles(pattern) is not None:
+        return
+    for form in (relaxed(pattern), screening(pattern)):
+        assert _compiles(form) is None, (pattern, form)
+        if re2.search(pattern, line):
+            assert re2.search(form, line), (pattern, form, line)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "loose"),
+    [
+        (r"x[^\n]{0,400}$", r"x[^\n]{0,}$"),
+        (r"(?:ab){1,5}c{2}d{3,}", r"(?:ab){1,}c{2}d{3,}"),  # exact and open counts stay
+        (r"\b.{0,100}?News", r"\b.{0,}?News"),  # lazy stays lazy
+        (r"[{1,2}]\{1,2}\Q{1,2}\E", r"[{1,2}]\{1,2}\Q{1,2}\E"),  # braces that are no repeat
+    ],
+)
+def test_only_bounded_repeats_are_relaxed(pattern: str, loose: str) -> None:
+    assert relaxed(pattern) == loose

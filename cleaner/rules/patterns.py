@@ -113,8 +113,8 @@ class LazyPattern:
         only, where its automaton follows one path and does not count for every place a
         match may have started. If it does not match there, the screen looks further
         on. On text seen for the first time this is several times cheaper than the
-        pattern's own search (a lexicon tail took ~0.8 ms a new line, the screen and a
-        match from its start ~0.1 ms); the match found is the one the search would find.
+        pattern's own search (the lexicon's credit tail: 0.83 ms a new line, against
+        0.14 ms); the match found is the one the search would find.
         """
         screen = self.screen
         if screen is None:

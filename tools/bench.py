@@ -363,25 +363,27 @@ def corpora_race(
     write floor, and whole ``cleaner clean --workers 1`` commands (start-up, reading,
     learning, cleaning, writing: what a user runs). The issue's measure gives the
     commands the texts alone; ``records``, the same documents as the crawl left them,
-    adds a command on those: with a URL, the learning pass need not detect an outlet,
-    and a known outlet's domain names it."""
+    adds a command on those: with its URL every document has a site, so the corpus
+    learning has the work to do that texts without one skip."""
     source = work / "corpora.jsonl"
     _write_jsonl(source, "text", texts)
     out = work / "corpora-out.jsonl"
-    command = [sys.executable, "-m", "cleaner", "clean", str(source), "-o", str(out), "-q"]
+
+    def clean(path: Path, *options: str) -> list[str]:
+        return [sys.executable, "-m", "cleaner", "clean", str(path), "-o", str(out), "-q", *options]
+
     contenders: dict[str, Callable[[], float]] = {
         FTFY_ALONE: lambda: _process_cpu(lambda: [ftfy.fix_text(t) for t in texts]),
         "read + write floor (orjson)": lambda: _process_cpu(lambda: _floor(source, out)),
-        "cleaner clean --workers 1": lambda: _command_cpu([*command, "--workers", "1"]),
+        "cleaner clean --workers 1": lambda: _command_cpu(clean(source, "--workers", "1")),
         "cleaner clean --workers 1 --no-learn": lambda: _command_cpu(
-            [*command, "--workers", "1", "--no-learn"]
+            clean(source, "--workers", "1", "--no-learn")
         ),
     }
     if records is not None:
         crawled = work / "corpora-records.jsonl"
         crawled.write_bytes(b"".join(records))
-        as_crawled = [*command[:4], str(crawled), *command[5:], "--workers", "1"]
-        contenders[AS_CRAWLED] = lambda: _command_cpu(as_crawled)
+        contenders[AS_CRAWLED] = lambda: _command_cpu(clean(crawled, "--workers", "1"))
     return _best_of(contenders, rounds)
 
 

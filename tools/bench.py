@@ -327,9 +327,14 @@ def corpora_records(corpora: Path) -> list[bytes]:
     return records
 
 
+def texts_of(records: list[bytes]) -> list[str]:
+    """The texts of records read by :func:`corpora_records`."""
+    return [orjson.loads(record)["text"] for record in records]
+
+
 def corpora_texts(corpora: Path) -> list[str]:
     """The texts of :func:`corpora_records`."""
-    return [orjson.loads(record)["text"] for record in corpora_records(corpora)]
+    return texts_of(corpora_records(corpora))
 
 
 AS_CRAWLED = "cleaner clean --workers 1, the records as crawled (url, title, date)"
@@ -873,7 +878,7 @@ def main(argv: list[str] | None = None) -> int:
         real_stages: dict[str, float] = {}
         if args.corpora.is_dir() and (records := corpora_records(args.corpora)):
             records = records * args.copies
-            real = [orjson.loads(record)["text"] for record in records]
+            real = texts_of(records)
             print(f"real corpora: {len(real):,} texts, whole commands against ftfy…")
             best = corpora_race(real, work, rounds=3 if args.full else 2, records=records)
             for name, seconds in best.items():

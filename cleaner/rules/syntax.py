@@ -249,6 +249,8 @@ def widened(pattern: str) -> str:
     the patterns present, and searches that find the lines to look at. Negated classes
     and ``\\P``/``\\p{^…}`` are left as they are (widening them would narrow them).
     """
+    if "\\p" not in pattern:  # nothing to widen (most patterns): no tokenizing
+        return pattern
     return "".join(
         f"[{_wide(token)}]"
         if _is_property(token)
@@ -274,6 +276,8 @@ def relaxed(pattern: str) -> str:
     cleaning. Like :func:`widened`, the relaxed pattern may match more, so it serves
     only where the pattern itself confirms a match.
     """
+    if not _BOUNDED_REPEAT.search(pattern):  # no "{m,n}" anywhere: no tokenizing
+        return pattern
     out: list[str] = []
     tokens = list(_tokens(pattern))
     i = 0

@@ -291,6 +291,11 @@ class LearnConfig(BaseModel):
     """The bound on what counting and combining hold in memory; the rest goes to disk.
     Also sizes the near-duplicate window (see the module's docstring), so every part of
     one corpus must be counted with the same value."""
+    carry_mb: int = Field(32, ge=0)
+    """What the texts the learning pass normalized may hold in memory, kept for the
+    cleaning pass (only texts normalizing changed: repairing them is what costs); the
+    rest are normalized again. 0 keeps none
+    (:class:`~cleaner.text.normalize.NormalizedTexts`)."""
     max_chars: int = Field(400, ge=1)
     """Segments longer than this are never learned: a long paragraph repeated across
     documents is syndicated body, not boilerplate. (400 is also where a line is split

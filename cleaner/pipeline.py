@@ -48,9 +48,9 @@ from cleaner.rules.schema import EVERY_DOCUMENT
 from cleaner.text import html
 from cleaner.text.dates import parse_date, parse_offset
 from cleaner.text.language import identify, stopword_density
-from cleaner.text.likeness import article_like
+from cleaner.text.likeness import article_like, not_article_detail
 from cleaner.text.metadata import merge_metadata
-from cleaner.text.normalize import DecodeError, decode, normalize
+from cleaner.text.normalize import DecodeError, NormalizedTexts, decode, normalize
 from cleaner.text.page import PageMeta, declared_metadata, page_meta
 from cleaner.text.signals import judge, measure
 from cleaner.validate import validate
@@ -142,6 +142,8 @@ class Cleaner:
         learned = self.config.learned
         self.repeats = SiteRepeats.from_file(learned) if learned is not None else None
         """What each site repeats, learned over a corpus (applied after every rule file)."""
+        self.normalized: NormalizedTexts | None = None
+        """Texts a learning pass normalized, taken instead of normalizing them again."""
 
     # -- the per-document function ---------------------------------------------------
 
@@ -215,7 +217,7 @@ class Cleaner:
         decoded = self._decoded(doc)
         if isinstance(decoded, Reject):
             return decoded
-        text, encoding = decoded
+        text, encoding, _ = decoded
         detection = self._detect(text, doc.url, doc, warnings)
         return Prepared(
             text,
@@ -227,14 +229,16 @@ class Cleaner:
             site=self._site(doc, doc.url, detection),
         )
 
-    def _decoded(self, doc: RawDocument) -> tuple[str, str] | Reject:
-        """A text document's normalized text and the encoding it was read in."""
+    def _decoded(self, doc: RawDocument) -> tuple[str, str, str] | Reject:
+        """A text document's normalized text, the encoding it was read in, and its text
+        before normalizing."""
         data = doc.data
         try:
             text, encoding = (data, "unicode") if isinstance(data, str) else decode(data)
         except DecodeError as exc:
             return self._reject(doc, "undecodable", str(exc))
-        return normalize(text, self.config.repair, self._fixer), encoding
+        kept = self.normalized.get(text) if self.normalized is not None else None
+        return kept or normalize(text, self.config.repair, self._fixer), encoding, text
 
     def _site(self, doc: RawDocument, url: str | None, found: Detection | None) -> str | None:
         """The site whose learned repeats apply (:func:`cleaner.rules.repeats.site_of`);
@@ -244,26 +248,26 @@ class Cleaner:
         outlet = found.outlet if found is not None else None
         return site_of(url, outlet, str(given) if given else None)
 
-    def learning_lines(self, doc: RawDocument) -> tuple[str | None, list[str]] | None:
-        """What the learning pass counts of a document: its site and its lines as the
-        rules will see them (``None``: a reject, or an HTML page when those are not
-        learned from). A text's outlet is detected only when no key or URL names its
-        site: detection is the costly part of preparing a text."""
+    def learning_lines(self, doc: RawDocument) -> tuple[str | None, str, str | None] | None:
+        """What the learning pass counts of a document: its site and its text as the
+        rules will see it (``None``: a reject, or an HTML page when those are not
+        learned from); and for a text that normalizing changed, the text before. A
+        text's outlet is detected only when no key or URL names its site: detection is
+        the costly part of preparing a text."""
         doc = resolved(doc)
         if blank(doc.data):
             return None
         if doc.kind == "html":
             if not self.config.learn.html or isinstance(p := self.prepare(doc), Reject):
                 return None
-            site, text = p.site, p.text
-        else:
-            if isinstance(decoded := self._decoded(doc), Reject):
-                return None
-            text = decoded[0]
-            site = self._site(doc, doc.url, None) or self._site(
-                doc, doc.url, self._detect(text, doc.url, doc, [])
-            )
-        return site, [line for line in text.split("\n") if line]
+            return p.site, p.text, None
+        if isinstance(decoded := self._decoded(doc), Reject):
+            return None
+        text, _, before = decoded
+        site = self._site(doc, doc.url, None) or self._site(
+            doc, doc.url, self._detect(text, doc.url, doc, [])
+        )
+        return site, text, None if before == text else before
 
     def _prepare_html(self, doc: RawDocument, warnings: list[str]) -> Prepared | Reject:
         try:
@@ -378,7 +382,7 @@ class Cleaner:
             body = "\n".join(dict.fromkeys(cleaned.captions))
             warnings.append("a photo page: the captions are the text")
         if body and not article_like(body.split("\n")):
-            return self._reject(doc, "not_article", _not_article_detail(body), outlet)
+            return self._reject(doc, "not_article", not_article_detail(body), outlet)
         split = body.split()
         words = len(split)
         language, signals = (
@@ -463,15 +467,6 @@ class Cleaner:
         """
         for unit in read_units(inputs, self.config.read):
             yield unit if isinstance(unit, Reject | Skip) else self.clean(unit)
-
-
-def _not_article_detail(body: str) -> str:
-    lines = body.split("\n")
-    return (
-        f"no prose: {len(lines)} line{'s' if len(lines) != 1 else ''}, "
-        f"{len(body.split())} words, too few sentences for an article "
-        "(an index, tag or navigation page)"
-    )
 
 
 def _shared(rule: str) -> bool:

@@ -50,7 +50,7 @@ def _count_task(shard: Shard, config_json: str, out_dir: str) -> CountPart:
     counter = RepeatCounter(config.learn, Path(out_dir) / f".learn-{shard.name}")
     for unit in shard_units(shard, config):
         if (found := learning_lines(unit, cleaner)) is not None:
-            counter.add(*found)
+            counter.add(found[0], found[1].split("\n"))
     return counter.partial()
 
 

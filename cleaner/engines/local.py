@@ -25,6 +25,7 @@ from cleaner.io.readers import Unit
 from cleaner.io.sources import read_units
 from cleaner.models import RawDocument, Reject
 from cleaner.pipeline import Cleaner
+from cleaner.text.normalize import NormalizedTexts
 
 _WORKER: Cleaner | None = None
 
@@ -48,17 +49,24 @@ def crashed(unit: Unit) -> Outcome:
     return Outcome("reject", reject.model_dump_json(), None, "worker_crashed", None, size)
 
 
-Learned = tuple[str | None, list[str]] | None
-"""What the learning pass counts of a unit: its site and lines, or nothing."""
+Learned = tuple[str | None, str, tuple[int, bytes] | None] | None
+"""What the learning pass takes from a unit: its site and its text as the rules will see
+it, and when normalizing changed the text, the length and
+:meth:`~cleaner.text.normalize.NormalizedTexts.key` of the text before (by which the
+cleaning pass finds it among the texts kept); or nothing."""
 
 
 def learning_lines(unit: Unit, cleaner: Cleaner) -> Learned:
-    """A unit's site and lines for the learning pass (nothing for a reject or a skip, nor
-    for a document over the time limit: the cleaning pass rejects it as ``too_slow``)."""
+    """What the learning pass takes from a unit (nothing for a reject or a skip, nor for
+    a document over the time limit: the cleaning pass rejects it as ``too_slow``)."""
     if not isinstance(unit, RawDocument):
         return None
     limit = cleaner.config.time_limit
-    return within_time_limit(limit, lambda: cleaner.learning_lines(unit), lambda: None)
+    found = within_time_limit(limit, lambda: cleaner.learning_lines(unit), lambda: None)
+    if found is None:
+        return None
+    site, text, before = found
+    return site, text, None if before is None else (len(before), NormalizedTexts.key(before))
 
 
 def _learning_batch(batch: list[Unit]) -> list[Learned]:
@@ -133,13 +141,21 @@ class LocalEngine:
     With more than one worker, a pool of processes (each with its own Cleaner, rules
     compiled once) cleans batches of units; at most ``workers * in_flight_per_worker``
     batches are read ahead, and outcomes come back in input order. Start it (``with``)
-    before any thread of the program, since the pool forks.
+    before any thread of the program, since the pool forks. ``normalized``: the texts a
+    learning pass kept, taken instead of normalizing them again (forked workers share
+    them; workers started otherwise normalize as usual).
     """
 
-    def __init__(self, config: CleanerConfig, settings: LocalSettings) -> None:
+    def __init__(
+        self,
+        config: CleanerConfig,
+        settings: LocalSettings,
+        normalized: NormalizedTexts | None = None,
+    ) -> None:
         self.config = config
         self.settings = settings
         self.cleaner = Cleaner(config)
+        self.cleaner.normalized = normalized  # forked workers inherit it
         self._pool: WorkerPool | None = None
 
     def __enter__(self) -> LocalEngine:

@@ -43,6 +43,7 @@ from cleaner.io.sinks import learned_path_for, open_sink, rejects_path_for, writ
 from cleaner.io.sources import RUN_MANIFEST, InputFile, expand_inputs, read_units
 from cleaner.models import Article, Reject, Skip
 from cleaner.rules.repeats import SiteRepeats
+from cleaner.text.normalize import NormalizedTexts
 
 Engine = Literal["local", "dask"]
 
@@ -90,17 +91,22 @@ def learn_repeats(
     config: CleanerConfig,
     workers: int = 1,
     on_unit: Callable[[int], None] | None = None,
+    normalized: NormalizedTexts | None = None,
 ) -> SiteRepeats:
     """The learning pass: what each site repeats across the units (read once more for
     cleaning), counted in input order whatever the number of ``workers``. ``on_unit``
-    hears the number of units read so far, after each one."""
+    hears the number of units read so far, after each one. The texts that normalizing
+    changed go to ``normalized``, for the cleaning pass."""
     with (
         LocalEngine(config, LocalSettings(workers=workers)) as local,
         RepeatCounter(config.learn) as counter,
     ):
         for n, found in enumerate(local.learning(units()), 1):
             if found is not None:
-                counter.add(*found)
+                site, text, changed = found
+                counter.add(site, text.split("\n"))
+                if normalized is not None and changed is not None:
+                    normalized.keep(*changed, text)
             if on_unit is not None:
                 on_unit(n)
         table = counter.finish()
@@ -168,6 +174,7 @@ def clean_to_stream(
         remove_stale_temps(path for _, path in named)
         table = None
         total = None if learns else units_known(inputs, config)
+        normalized = NormalizedTexts(config.learn.carry_mb << 20)
         if learns:
             started = time.monotonic()
 
@@ -178,7 +185,7 @@ def clean_to_stream(
                     on_progress(Progress(n, 0, 0, time.monotonic() - started, stage="learning"))
 
             table = learn_repeats(
-                lambda: read_units(inputs, config.read), config, workers, on_unit=counted
+                lambda: read_units(inputs, config.read), config, workers, counted, normalized
             )
             total = total or 0
             if len(table):
@@ -187,8 +194,9 @@ def clean_to_stream(
                 config = config.model_copy(update={"learned": learned})
             if on_learned is not None:
                 on_learned(table, kept_table if len(table) else None)
+        engine = LocalEngine(config, LocalSettings(workers=workers), normalized)
         stats = _clean_to_stream(
-            inputs, config, output, rejects, workers, on_reject, on_progress, progress_every, total
+            engine, inputs, output, rejects, on_reject, on_progress, progress_every, total
         )
         if kept_table is not None and table is not None:  # with the output, not before it
             if len(table):
@@ -205,18 +213,17 @@ def _excluding(config: CleanerConfig, paths: Iterable[Path]) -> CleanerConfig:
 
 
 def _clean_to_stream(
+    engine: LocalEngine,
     inputs: list[str],
-    config: CleanerConfig,
     output: Path | None,
     rejects: Path | None,
-    workers: int,
     on_reject: Callable[[Reject], None] | None,
     on_progress: Callable[[Progress], None] | None,
     progress_every: int,
     total: int | None,
 ) -> RunStats:
     stats = RunStats()
-    with LocalEngine(config, LocalSettings(workers=workers)) as local:
+    with engine as local:
         articles = open_sink(output, Article)
         reject_writer = open_sink(rejects, Reject) if rejects else None
         try:

@@ -174,3 +174,13 @@ def article_like(lines: Sequence[str]) -> bool:
             if prose >= MIN_ARTICLE_PROSE:
                 return True  # most articles: within their first lines
     return chars > 0 and prose / chars >= MIN_ARTICLE_SHARE  # the loop returned at enough prose
+
+
+def not_article_detail(body: str) -> str:
+    """Why a text :func:`article_like` turns down is rejected, in a reject's words."""
+    lines = body.split("\n")
+    return (
+        f"no prose: {len(lines)} line{'s' if len(lines) != 1 else ''}, "
+        f"{len(body.split())} words, too few sentences for an article "
+        "(an index, tag or navigation page)"
+    )

@@ -10,6 +10,7 @@ hyphens), unifies line endings and spaces, and puts it in Unicode NFC.
 from __future__ import annotations
 
 import codecs
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -399,3 +400,64 @@ def normalize(text: str, repair: RepairConfig, fixer: ftfy.TextFixerConfig | Non
     if repair.normalization and not _is_normalized(repair.normalization, text, scan):
         text = unicodedata.normalize(repair.normalization, text)
     return text
+
+
+class NormalizedTexts:
+    """Texts normalized once, kept so that a second pass over the same inputs takes them
+    instead of normalizing again.
+
+    A run that learns reads every input twice (:func:`cleaner.engines.run.learn_repeats`,
+    then the cleaning), and both passes normalize each text. For most texts that is a
+    few screens that find nothing to change; the few that need repair (mojibake, HTML
+    entities) pay for ftfy, on the corpora here a tenth of the documents and most of
+    the time normalizing takes. The learning pass keeps those (:meth:`keep`: only texts
+    normalizing changed), up to ``budget`` bytes; the cleaning pass looks each text up
+    (:meth:`get`) before normalizing it. Normalizing depends on the text and the run's
+    configuration alone, so what comes back is what normalizing would give.
+
+    The texts are kept as UTF-8 in one buffer, found by a BLAKE2b digest of the text as
+    it was before normalizing; a text whose length no kept text had is ruled out
+    without hashing. Pool workers forked after the learning pass read the one buffer
+    without copying its pages (a dict of strings would be copied page by page, as each
+    look-up writes a string's reference count).
+    """
+
+    ENTRY_BYTES = 200
+    """What an entry holds besides its text (its key, its place, its slot in a dict),
+    counted against the budget too: many short texts must not outgrow it."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self._held = 0
+        self._buffer = bytearray()
+        self._where: dict[bytes, tuple[int, int]] = {}
+        self._lengths: set[int] = set()
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+    @staticmethod
+    def key(text: str) -> bytes:
+        """The digest by which ``text`` (before normalizing) is kept."""
+        return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+    def keep(self, length: int, key: bytes, normalized: str) -> None:
+        """Keep ``normalized``, the text of ``length`` characters and :meth:`key` ``key``
+        normalized, unless that would go over the budget."""
+        data = normalized.encode("utf-8", "surrogatepass")
+        if key in self._where or self._held + len(data) + self.ENTRY_BYTES > self.budget:
+            return
+        self._held += len(data) + self.ENTRY_BYTES
+        self._where[key] = (len(self._buffer), len(data))
+        self._buffer += data
+        self._lengths.add(length)
+
+    def get(self, text: str) -> str | None:
+        """``text`` normalized, if it was kept."""
+        if len(text) not in self._lengths:
+            return None
+        found = self._where.get(self.key(text))
+        if found is None:
+            return None
+        start, size = found
+        return self._buffer[start : start + size].decode("utf-8", "surrogatepass")

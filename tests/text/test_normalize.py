@@ -19,6 +19,7 @@ from cleaner.config import RepairConfig
 from cleaner.text.html import decode_html
 from cleaner.text.normalize import (
     DecodeError,
+    NormalizedTexts,
     _entities_only,
     _is_normalized,
     _repair,
@@ -493,3 +494,37 @@ def test_only_marks_and_hangul_jamo_combine_with_the_character_before() -> None:
 @given(text=_MESSY, form=st.sampled_from(typing.get_args(Form)))
 def test_the_normal_form_shortcut_agrees_with_unicodedata(text: str, form: Form) -> None:
     assert _is_normalized(form, text, _Scan.of(text)) == unicodedata.is_normalized(form, text)
+
+
+# --- texts kept for a second pass ------------------------------------------------------
+
+
+def test_a_kept_text_comes_back_as_it_was_normalized() -> None:
+    kept = NormalizedTexts(budget=1 << 20)
+    for before in ["CafÃ© buka\n", "Harga naik\ud800 lagi", TEXT]:
+        after = _norm(before)
+        kept.keep(len(before), NormalizedTexts.key(before), after)
+        assert kept.get(before) == after
+    assert len(kept) == 3
+
+
+def test_a_text_never_kept_is_not_found_even_of_a_kept_texts_length() -> None:
+    kept = NormalizedTexts(budget=1 << 20)
+    kept.keep(len("CafÃ© ok"), NormalizedTexts.key("CafÃ© ok"), "Café ok")
+    assert kept.get("CafÃ© ok") == "Café ok"
+    assert kept.get("Cafe ok!") is None  # the same length, another text
+    assert kept.get("Café ok") is None
+
+
+@given(st.lists(st.text(max_size=40), max_size=30), st.integers(min_value=0, max_value=2000))
+def test_what_is_kept_stays_within_the_budget_and_the_rest_is_not_found(
+    texts: list[str], budget: int
+) -> None:
+    kept = NormalizedTexts(budget)
+    held = 0
+    for text in dict.fromkeys(texts):
+        size = len(text.upper().encode("utf-8", "surrogatepass")) + NormalizedTexts.ENTRY_BYTES
+        kept.keep(len(text), NormalizedTexts.key(text), text.upper())
+        fits = held + size <= budget
+        held += size if fits else 0
+        assert kept.get(text) == (text.upper() if fits else None)

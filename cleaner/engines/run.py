@@ -264,9 +264,11 @@ def _learn_for_shards(
     scheduler: str | None,
     workers: int,
     on_learned: Callable[[SiteRepeats, Path | None], None] | None,
+    normalized: NormalizedTexts,
 ) -> CleanerConfig:
     """The learning pass of a sharded run, unless a resumed run learned already; the
-    config with the table to apply."""
+    config with the table to apply. The texts it normalized go to ``normalized`` (not
+    on Dask, whose workers learn on their own)."""
     path = out_dir / LEARNED
     if not (resume and path.exists()):
         if engine == "dask":
@@ -278,7 +280,7 @@ def _learn_for_shards(
             def every() -> Iterator[Unit]:
                 return (unit for shard in shards for unit in shard_units(shard, config))
 
-            table = learn_repeats(every, config, workers)
+            table = learn_repeats(every, config, workers, normalized=normalized)
         path.unlink(missing_ok=True)
         if len(table):
             write_atomically(path, table.to_bytes())
@@ -464,9 +466,10 @@ def _clean_shards(
             todo.append(shard)
     if on_plan is not None:
         on_plan(len(shards) - len(todo), len(shards))
+    normalized = NormalizedTexts(config.learn.carry_mb << 20)
     if config.learn.enabled and config.learned is None:
         config = _learn_for_shards(
-            shards, config, out_dir, resume, engine, scheduler, workers, on_learned
+            shards, config, out_dir, resume, engine, scheduler, workers, on_learned, normalized
         )
 
     def finished(shard_stats: dict[str, object]) -> None:
@@ -487,7 +490,7 @@ def _clean_shards(
             on_done=finished,
         )
     else:
-        with LocalEngine(config, LocalSettings(workers=workers)) as local:
+        with LocalEngine(config, LocalSettings(workers=workers), normalized) as local:
             for shard in todo:
                 outcomes = local.outcomes(shard_units(shard, config))
                 finished(clean_shard(shard, config, out_dir, key, outcomes))

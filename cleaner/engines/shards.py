@@ -82,14 +82,17 @@ def shard_units(shard: Shard, config: CleanerConfig) -> Iterator[Unit]:
 
 def run_settings(config: CleanerConfig) -> dict[str, Any]:
     """What decides a run's output besides its inputs: the cleaner's version, the
-    configuration (less where the run writes) and a digest of the rule files (and of a
+    configuration (less where the run writes, and the memory for texts the learning
+    pass keeps, which changes no output) and a digest of the rule files (and of a
     ``--learned`` table). A resumed run must have the same, or its parts would mix
     outputs of two settings."""
     import cleaner
 
     settings: dict[str, Any] = {
         "cleaner": cleaner.__version__,
-        "config": config.model_dump(mode="json", exclude={"read": {"exclude"}}),
+        "config": config.model_dump(
+            mode="json", exclude={"read": {"exclude"}, "learn": {"carry_mb"}}
+        ),
         "rules": rules_digest(config.rules_dirs),
     }
     if config.learned is not None and config.learned.is_file():

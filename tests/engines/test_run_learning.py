@@ -7,6 +7,7 @@ import gzip
 import json
 import random
 from collections import Counter
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -240,17 +241,23 @@ def test_a_text_the_learning_pass_repaired_is_not_repaired_again(
     monkeypatch.setattr(
         pipeline, "normalize", lambda text, *a: calls.update([text]) or real(text, *a)
     )
-    out = {}
+    out, parts = {}, {}
     for carry_mb in (32, 0):
-        calls.clear()
         config = CleanerConfig(learn=LearnConfig(carry_mb=carry_mb))
-        out[carry_mb] = tmp_path / f"carry{carry_mb}.jsonl"
-        clean_to_stream([str(source)], config, out[carry_mb], workers=1)
-        repaired = [n for text, n in calls.items() if "CafÃ©" in text]
-        plain = [n for text, n in calls.items() if "CafÃ©" not in text]
-        assert len(repaired) == 10 and len(plain) == 25
-        assert set(repaired) == ({1} if carry_mb else {2}) and set(plain) == {2}
+        out[carry_mb], parts[carry_mb] = tmp_path / f"{carry_mb}.jsonl", tmp_path / f"{carry_mb}"
+        for run in (
+            partial(clean_to_stream, [str(source)], config, out[carry_mb], workers=1),
+            partial(clean_to_directory, [str(source)], config, parts[carry_mb], workers=1),
+        ):
+            calls.clear()
+            run()
+            repaired = [n for text, n in calls.items() if "CafÃ©" in text]
+            plain = [n for text, n in calls.items() if "CafÃ©" not in text]
+            assert len(repaired) == 10 and len(plain) == 25
+            assert set(repaired) == ({1} if carry_mb else {2}) and set(plain) == {2}
     assert out[32].read_bytes() == out[0].read_bytes()
+    for part in parts[0].glob("part-*"):  # the parts, and markers naming the same settings
+        assert (parts[32] / part.name).read_bytes() == part.read_bytes()
     two = tmp_path / "two.jsonl"  # forked workers take the kept texts too
     clean_to_stream([str(source)], CleanerConfig(), two, workers=2)
     assert two.read_bytes() == out[0].read_bytes()

@@ -174,7 +174,7 @@ def clean_to_stream(
         remove_stale_temps(path for _, path in named)
         table = None
         total = None if learns else units_known(inputs, config)
-        normalized = NormalizedTexts(config.learn.carry_mb << 20)
+        normalized = NormalizedTexts(config.learn.carry_mb << 20) if learns else None
         if learns:
             started = time.monotonic()
 
@@ -466,8 +466,9 @@ def _clean_shards(
             todo.append(shard)
     if on_plan is not None:
         on_plan(len(shards) - len(todo), len(shards))
-    normalized = NormalizedTexts(config.learn.carry_mb << 20)
+    normalized = None
     if config.learn.enabled and config.learned is None:
+        normalized = NormalizedTexts(config.learn.carry_mb << 20)
         config = _learn_for_shards(
             shards, config, out_dir, resume, engine, scheduler, workers, on_learned, normalized
         )

@@ -71,9 +71,6 @@ class CompiledLine:
     window: Window
     pattern: Pattern
     slot: int
-    locator: Finder | None = None
-    """For an inline span: the pattern as searched over a whole document, to find the
-    lines it occurs in (``None``: look at every line)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,7 +318,6 @@ def _compile_sections(
             window(r),
             LazyPattern(r.pattern),
             i,
-            document_pattern(r.pattern),
         )
         for i, r in enumerate(sections.inline_spans)
     )

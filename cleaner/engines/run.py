@@ -149,6 +149,8 @@ def clean_to_stream(
     Unless ``config.learn`` says not to, the inputs are first read once to learn what
     each site repeats (:func:`learn_repeats`); the table is kept beside ``output``
     (:func:`~cleaner.io.sinks.learned_path_for`), or for the run only without one.
+    ``on_learned`` hears of it when the run is complete and the table in its place (an
+    interrupted run writes neither).
     """
     inputs = list(inputs)
     if rejects is None:
@@ -192,8 +194,6 @@ def clean_to_stream(
                 learned = Path(scratch) / "learned.jsonl"
                 learned.write_bytes(table.to_bytes())
                 config = config.model_copy(update={"learned": learned})
-            if on_learned is not None:
-                on_learned(table, kept_table if len(table) else None)
         engine = LocalEngine(config, LocalSettings(workers=workers), normalized)
         stats = _clean_to_stream(
             engine, inputs, output, rejects, on_reject, on_progress, progress_every, total
@@ -203,6 +203,8 @@ def clean_to_stream(
                 write_atomically(kept_table, table.to_bytes())
             else:  # an earlier run's table would be taken for this run's
                 kept_table.unlink(missing_ok=True)
+        if on_learned is not None and table is not None:  # once it is where it is said to be
+            on_learned(table, kept_table if len(table) else None)
         return stats
 
 

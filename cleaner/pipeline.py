@@ -248,7 +248,7 @@ class Cleaner:
         outlet = found.outlet if found is not None else None
         return site_of(url, outlet, str(given) if given else None)
 
-    def learning_lines(self, doc: RawDocument) -> tuple[str | None, str, str | None] | None:
+    def learning_text(self, doc: RawDocument) -> tuple[str | None, str, str | None] | None:
         """What the learning pass counts of a document: its site and its text as the
         rules will see it (``None``: a reject, or an HTML page when those are not
         learned from); and for a text that normalizing changed, the text before. A

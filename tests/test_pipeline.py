@@ -619,13 +619,13 @@ def test_learning_detects_the_outlet_only_for_a_text_whose_site_nothing_else_nam
     for name, doc in docs.items():
         prepared = cleaner.prepare(doc)
         detected.clear()
-        learned = cleaner.learning_lines(doc)
+        learned = cleaner.learning_text(doc)
         if isinstance(prepared, Reject):
             assert learned is None
             continue
         assert learned is not None and learned[:2] == (prepared.site, prepared.text)
         assert len(detected) == (name == "neither"), name
-    learned = cleaner.learning_lines(docs["neither"])
+    learned = cleaner.learning_text(docs["neither"])
     assert learned is not None and learned[0] == "outlet:cnnindonesia"
 
 

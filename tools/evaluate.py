@@ -676,7 +676,7 @@ def _corpus_cleaner(
     scratch = tempfile.TemporaryDirectory(prefix="eval-learned-")
     if docs:
         learner = Cleaner(config)
-        found = (learner.learning_lines(_corpus_unit(doc)) for doc in docs)
+        found = (learner.learning_text(_corpus_unit(doc)) for doc in docs)
         table = learn(((f[0], f[1].split("\n")) for f in found if f is not None), config.learn)
         if len(table):
             path = Path(scratch.name) / "learned.jsonl"

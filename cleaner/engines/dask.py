@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 from cleaner.config import CleanerConfig
 from cleaner.engines.learn import CountPart, RepeatCounter, combine
-from cleaner.engines.local import learning_lines
+from cleaner.engines.local import learning_text
 from cleaner.engines.shards import Shard, clean_shard, shard_units
 from cleaner.errors import CleanerError
 from cleaner.pipeline import Cleaner
@@ -49,7 +49,7 @@ def _count_task(shard: Shard, config_json: str, out_dir: str) -> CountPart:
     cleaner = Cleaner(config)
     counter = RepeatCounter(config.learn, Path(out_dir) / f".learn-{shard.name}")
     for unit in shard_units(shard, config):
-        if (found := learning_lines(unit, cleaner)) is not None:
+        if (found := learning_text(unit, cleaner)) is not None:
             counter.add(found[0], found[1].split("\n"))
     return counter.partial()
 

@@ -56,13 +56,13 @@ it, and when normalizing changed the text, the length and
 cleaning pass finds it among the texts kept); or nothing."""
 
 
-def learning_lines(unit: Unit, cleaner: Cleaner) -> Learned:
+def learning_text(unit: Unit, cleaner: Cleaner) -> Learned:
     """What the learning pass takes from a unit (nothing for a reject or a skip, nor for
     a document over the time limit: the cleaning pass rejects it as ``too_slow``)."""
     if not isinstance(unit, RawDocument):
         return None
     limit = cleaner.config.time_limit
-    found = within_time_limit(limit, lambda: cleaner.learning_lines(unit), lambda: None)
+    found = within_time_limit(limit, lambda: cleaner.learning_text(unit), lambda: None)
     if found is None:
         return None
     site, text, before = found
@@ -71,7 +71,7 @@ def learning_lines(unit: Unit, cleaner: Cleaner) -> Learned:
 
 def _learning_batch(batch: list[Unit]) -> list[Learned]:
     assert _WORKER is not None, "worker not initialised"
-    return [learning_lines(unit, _WORKER) for unit in batch]
+    return [learning_text(unit, _WORKER) for unit in batch]
 
 
 def _not_learned(unit: Unit) -> Learned:
@@ -187,7 +187,7 @@ class LocalEngine:
 
     def learning(self, units: Iterable[Unit]) -> Iterator[Learned]:
         """What the learning pass counts of every unit, in order."""
-        return self._map(units, learning_lines, _learning_batch, _not_learned)
+        return self._map(units, learning_text, _learning_batch, _not_learned)
 
     def _map(
         self,

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from cleaner.cli import app
 from cleaner.config import CleanerConfig
-from cleaner.engines.local import learning_lines
+from cleaner.engines.local import learning_text
 from cleaner.engines.outcome import REPEAT_SECONDS, TooSlow, outcome_of, within_time_limit
 from cleaner.models import RawDocument
 from cleaner.pipeline import Cleaner
@@ -168,9 +168,9 @@ def test_the_learning_pass_skips_a_document_over_the_limit(
     warm: Cleaner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     doc = text()
-    assert learning_lines(doc, warm) is not None
-    monkeypatch.setattr(Cleaner, "learning_lines", lambda self, doc: busy(60))
-    assert learning_lines(doc, warm) is None
+    assert learning_text(doc, warm) is not None
+    monkeypatch.setattr(Cleaner, "learning_text", lambda self, doc: busy(60))
+    assert learning_text(doc, warm) is None
 
 
 def test_workers_reject_a_slow_page_and_clean_the_rest(tmp_path: Path) -> None:

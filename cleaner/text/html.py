@@ -25,6 +25,7 @@ from lxml import etree
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from cleaner.text import bulk
+from cleaner.text.accelerate import with_twins
 from cleaner.text.language import stopwords as stopwords_indonesian
 from cleaner.text.likeness import Likeness, likeness, page_links, page_prose
 from cleaner.text.normalize import decode
@@ -146,6 +147,7 @@ class HtmlOptions(BaseModel):
         return frozenset(("authors", "category", "tags") if self.search is None else self.search)
 
 
+@with_twins
 def parse(html: str) -> Any | None:
     """The page's element tree, or ``None`` when it holds no HTML."""
     from trafilatura import load_html
@@ -248,6 +250,7 @@ def body_lines(body: Any) -> Iterator[str]:
     yield from flush()
 
 
+@with_twins
 def main_text(tree: Any, url: str | None, options: HtmlOptions, *, precision: bool = False) -> str:
     """The main text of a parsed page, one block a line (trafilatura works on a copy);
     ``precision``: trafilatura's favor_precision."""

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from cleaner.text.accelerate import with_twins
 from cleaner.text.html import HtmlOptions
 
 
@@ -57,6 +58,7 @@ class PageMeta:
         read when looked up."""
         return _PageFields(self)
 
+    @with_twins
     def completed(self, wanted: set[str]) -> PageMeta:
         """This, with the ``wanted`` fields it lacks (``authors``, ``category``,
         ``tags``) searched for in the page, where the rule files allow."""
@@ -106,6 +108,7 @@ class _PageFields(Mapping[str, str]):
         return len(self._read)
 
 
+@with_twins
 def declared_metadata(tree: Any, url: str | None) -> Any:
     """trafilatura's metadata of a page (``extract_metadata``) without its date (see
     :func:`published_time`) and its two costly searches of the whole page, for a byline

@@ -21,7 +21,7 @@ trafilatura's own work:
 :func:`accelerated` puts the twins in trafilatura's place for the length of a call, so
 trafilatura called by anyone else (the benchmark's reference among them) is untouched.
 Together they take about a seventh off trafilatura's time on ../shared/realpages, and
-a fifth off the cleaner's for a page of an outlet without rules (whose byline search
+a sixth off the cleaner's for a page of an outlet without rules (whose byline search
 runs the costliest of those XPaths). ``tests/text/test_accelerate.py`` holds every twin
 to selecting what its original selects. Should trafilatura reorganise what is swapped
 here, the swap finds nothing to replace and everything runs as before, only slower.

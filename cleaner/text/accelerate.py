@@ -233,11 +233,16 @@ def twin(xpath: etree.XPath) -> etree.XPath | None:
 # --- the parser ----------------------------------------------------------------------
 
 
-def class_lookup() -> etree.ElementNamespaceClassLookup:
+def class_lookup() -> etree.ElementNamespaceClassLookup | None:
     """lxml.html's choice of element classes, made in C: the form classes by tag name
     (lxml.html's parser gives tag names in lower case), ``HtmlElement`` for any other
-    element, and lxml.html's classes for comments, processing instructions and entities."""
+    element, and lxml.html's classes for comments, processing instructions and entities.
+    ``None`` should lxml.html no longer keep its table of form classes where it does."""
     from lxml import html as lxml_html
+
+    forms = getattr(lxml_html.HtmlElementClassLookup, "_default_element_classes", None)
+    if not isinstance(forms, dict):
+        return None
 
     fallback = etree.ElementDefaultClassLookup(
         element=lxml_html.HtmlElement,
@@ -247,18 +252,22 @@ def class_lookup() -> etree.ElementNamespaceClassLookup:
     )
     lookup = etree.ElementNamespaceClassLookup(fallback)
     tags = lookup.get_namespace(None)
-    for tag, cls in lxml_html.HtmlElementClassLookup._default_element_classes.items():
+    for tag, cls in forms.items():
         tags[tag] = cls
     return lookup
 
 
 @functools.cache
 def parser() -> Any:
-    """A copy of trafilatura's HTML parser (its settings) with :func:`class_lookup`."""
+    """A copy of trafilatura's HTML parser (its settings) with :func:`class_lookup`;
+    ``None`` when either is not where it is looked for."""
     from trafilatura import utils
 
-    faster = utils.HTML_PARSER.copy()
-    faster.set_element_class_lookup(class_lookup())
+    stock, lookup = getattr(utils, "HTML_PARSER", None), class_lookup()
+    if stock is None or lookup is None:
+        return None
+    faster = stock.copy()
+    faster.set_element_class_lookup(lookup)
     return faster
 
 
@@ -295,7 +304,9 @@ def _swaps() -> tuple[_Swap, ...]:
 
     for used in _MODULES:  # what a page's extraction uses, all loaded
         importlib.import_module(used)
-    swaps: list[_Swap] = [_Swap(utils, "HTML_PARSER", utils.HTML_PARSER, parser())]
+    swaps: list[_Swap] = []
+    if (faster_parser := parser()) is not None:
+        swaps.append(_Swap(utils, "HTML_PARSER", utils.HTML_PARSER, faster_parser))
     lists: set[int] = set()
     twins: dict[int, etree.XPath | None] = {}  # one twin for an XPath several modules import
 

@@ -227,3 +227,26 @@ def test_trafilatura_extracts_the_same_with_the_twins() -> None:
         with accelerated():
             faster = trafilatura.extract(markup, favor_precision=True, with_metadata=True)
         assert faster == stock, page.name
+
+
+def test_without_lxml_html_s_table_of_classes_the_parser_is_left_as_it_is(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Should lxml.html move its table of form classes, the parser's twin cannot give
+    the same classes: trafilatura keeps its own parser, and the XPath twins still run."""
+    monkeypatch.delattr(lxml_html.HtmlElementClassLookup, "_default_element_classes")
+    accelerate.parser.cache_clear()
+    accelerate._swaps.cache_clear()
+    try:
+        stock_parser = trafilatura_utils.HTML_PARSER
+        with accelerated():
+            assert trafilatura_utils.HTML_PARSER is stock_parser
+            tree = trafilatura.utils.load_html(_markup())
+            assert tree is not None
+            assert isinstance(tree.find(".//form"), lxml_html.FormElement)
+        assert len(accelerate._swaps()) >= 10
+    finally:
+        monkeypatch.undo()
+        accelerate.parser.cache_clear()
+        accelerate._swaps.cache_clear()
+    assert accelerate.parser() is not None

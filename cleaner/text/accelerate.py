@@ -176,7 +176,8 @@ def _repeats(regex: str, i: int) -> tuple[int | None, int]:
 
 # --- XPath twins ---------------------------------------------------------------------
 
-_RE_TEST = re.compile(
+_RE_TEST = re.compile(  # not one a literal test stands before already (``) and re:test``)
+    r"(?<!\) and )"
     r"re:test\(\s*(?P<attrs>@[\w.-]+(?:\s*\|\s*@[\w.-]+)*)\s*,\s*'(?P<regex>[^']*)'\s*\)"
 )
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
@@ -228,6 +229,87 @@ def twin(xpath: etree.XPath) -> etree.XPath | None:
         return etree.XPath(faster, namespaces={"re": REGEXP_NS}, smart_strings=not plain)
     except etree.XPathError:  # a prefix other than re: keep the original
         return None
+
+
+# --- the byline search --------------------------------------------------------------
+
+_HAS_REL = etree.XPath("boolean(//rel)")
+_NAME_TEST = re.compile(r"\*|[A-Za-z_][\w.-]*")
+
+
+def _branches(path: str) -> list[str]:
+    """``path`` cut at each ``|`` outside predicates and strings."""
+    parts, start, depth, quote = [], 0, 0, ""
+    for i, c in enumerate(path):
+        if quote:
+            quote = "" if c == quote else quote
+        elif c in "'\"":
+            quote = c
+        elif c in "[]":
+            depth += 1 if c == "[" else -1
+        elif c == "|" and depth == 0:
+            parts.append(path[start:i].strip())
+            start = i + 1
+    return [*parts, path[start:].strip()]
+
+
+@functools.cache
+def _pruning_tests() -> tuple[tuple[etree.XPath, ...], tuple[etree.XPath, ...]] | None:
+    """trafilatura's byline search first prunes a copy of the page with
+    ``AUTHOR_DISCARD_XPATHS`` (comments, sidebars, quotes, times, figures…). Each branch
+    of those, one step down from the page (``.//*[…]``, ``//time``), as two tests of one
+    element: whether it or an ancestor is pruned, whether something inside it is.
+    ``None`` when a branch is not of that shape."""
+    from trafilatura import xpaths
+
+    above, below = [], []
+    for xpath in xpaths.AUTHOR_DISCARD_XPATHS:
+        for branch in _branches(xpath.path):
+            step = branch.removeprefix(".").removeprefix("//") if "//" in branch[:3] else ""
+            bare = _QUOTED.sub("''", step)
+            while (fewer := _PREDICATE.sub("", bare)) != bare:
+                bare = fewer
+            if not (branch.startswith(("//", ".//")) and _NAME_TEST.fullmatch(bare)):
+                return None
+            step = prefiltered(step)
+            above.append(etree.XPath(f"ancestor-or-self::{step}", namespaces={"re": REGEXP_NS}))
+            below.append(etree.XPath(f".//{step}", namespaces={"re": REGEXP_NS}))
+    return tuple(above), tuple(below)
+
+
+def author_of(tree: Any) -> str | None:
+    """trafilatura's ``extract_author(tree)``, without its deep copy of the page.
+
+    extract_author prunes a copy of the page (:func:`_pruning_tests`) and takes the
+    first candidate of ``AUTHOR_XPATHS`` (in order) whose text is 3 to 119 characters
+    long. Pruning only takes elements out, and moves a pruned element's tail to its
+    neighbour's tail or its parent's text, never into the text of an element beside it.
+    So on the page itself a candidate is passed over when it or an ancestor would be
+    pruned, and its text is what it would be in the copy unless something inside it
+    would be pruned: for that candidate, and for a page this cannot be said of (a
+    ``<rel>`` element, which an author XPath reads the text of), extract_author runs.
+    """
+    from trafilatura import xpaths
+    from trafilatura.metadata import (  # type: ignore[attr-defined]
+        extract_author,
+        normalize_authors,  # the one extract_author calls
+    )
+    from trafilatura.utils import trim
+
+    tests = _pruning_tests()
+    if tests is None or tree.getroottree().getroot() is not tree or _HAS_REL(tree):
+        return extract_author(tree)
+    above, below = tests
+    for expression in xpaths.AUTHOR_XPATHS:
+        for element in expression(tree):
+            if any(a is not tree for test in above for a in test(element)):
+                continue  # pruned with an ancestor (the page itself never is)
+            if any(test(element) for test in below):
+                return extract_author(tree)
+            content = trim(" ".join(element.itertext()))
+            if content and 2 < len(content) < 120:
+                return normalize_authors(None, content)
+    return None
 
 
 # --- the parser ----------------------------------------------------------------------

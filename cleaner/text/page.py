@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from cleaner.text.accelerate import with_twins
+from cleaner.text.accelerate import author_of, with_twins
 from cleaner.text.html import HtmlOptions
 
 
@@ -65,11 +65,11 @@ class PageMeta:
         wanted = wanted & self.searchable
         if self.tree is None or not wanted:
             return self
-        from trafilatura.metadata import extract_author, extract_catstags
+        from trafilatura.metadata import extract_catstags
 
         changes: dict[str, Any] = {}
         if "authors" in wanted and not self.authors:
-            changes["authors"] = _authors(extract_author(self.tree), self.brands)
+            changes["authors"] = _authors(author_of(self.tree), self.brands)
         if "category" in wanted and not self.categories:
             changes["categories"] = _split(extract_catstags("category", self.tree))
         if "tags" in wanted and not self.tags:

@@ -250,3 +250,112 @@ def test_without_lxml_html_s_table_of_classes_the_parser_is_left_as_it_is(
         accelerate.parser.cache_clear()
         accelerate._swaps.cache_clear()
     assert accelerate.parser() is not None
+
+
+WORDS = st.sampled_from(["", " ", "Budi Santoso", "me", "x", "Reporter: Ani", "\n  ", "a" * 130])
+CLASSES = st.sampled_from(
+    [
+        "",
+        "author",
+        "author-name",
+        "byline",
+        "writer",
+        "comments",
+        "sidebar",
+        "quote",
+        "date",
+        "title",
+        "print",
+        "category",
+        "meta-date",
+        "is-hidden",
+        "story",
+        "x author",
+    ]
+)
+NAMES = st.sampled_from(
+    [
+        "div",
+        "span",
+        "a",
+        "p",
+        "section",
+        "address",
+        "strong",
+        "h3",
+        "time",
+        "figure",
+        "author",
+        "li",
+        "rel",
+    ]
+)
+
+
+@st.composite
+def pages(draw: st.DrawFn, depth: int = 0) -> Any:
+    """A page of nested elements carrying bylines, the classes pruning looks for, text
+    and tails: what the byline search and its pruning meet."""
+    root = lxml_html.fromstring("<html><body></body></html>")
+    body = root.find("body")
+
+    def grow(parent: Any, level: int) -> None:
+        for _ in range(draw(st.integers(0, 3 if level < 3 else 0))):
+            child = etree.SubElement(parent, draw(NAMES))
+            if cls := draw(CLASSES):
+                child.set("class", cls)
+            if draw(st.booleans()):
+                child.set("id", draw(st.sampled_from(["author", "comments", "ProductReviews"])))
+            if draw(st.booleans()):
+                child.set("itemprop", "author")
+            child.text, child.tail = draw(WORDS) or None, draw(WORDS) or None
+            grow(child, level + 1)
+
+    grow(body, depth)
+    return root
+
+
+@settings(max_examples=400, deadline=None)
+@given(page=pages())
+def test_author_of_is_extract_author_on_made_up_pages(page: Any) -> None:
+    expected = trafilatura.metadata.extract_author(page)
+    with accelerated():
+        assert accelerate.author_of(page) == expected
+    assert accelerate.author_of(page) == expected
+
+
+def test_author_of_is_extract_author_on_real_markup() -> None:
+    for page in _pages():
+        tree = trafilatura.utils.load_html(page.read_bytes())
+        with accelerated():
+            assert accelerate.author_of(tree) == trafilatura.metadata.extract_author(tree)
+
+
+def test_author_of_passes_over_what_pruning_takes_and_asks_trafilatura_when_unsure(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    asked: list[Any] = []
+    real = trafilatura.metadata.extract_author
+    monkeypatch.setattr(
+        trafilatura.metadata, "extract_author", lambda t: asked.append(t) or real(t)
+    )
+
+    def page(body: str) -> Any:
+        return lxml_html.fromstring(f"<html><body>{body}</body></html>")
+
+    # a byline inside the comments is pruned: the next one is the author
+    inside = page(
+        '<div class="comments"><span class="author">Tono</span></div>'
+        '<span class="author">Budi Santoso</span>'
+    )
+    assert accelerate.author_of(inside) == "Budi Santoso"
+    assert not asked
+    # a byline holding a pruned time: its text in the pruned copy is not on the page
+    holding = page('<div class="author">Budi <time>Senin</time> Santoso</div>')
+    assert accelerate.author_of(holding) == real(holding)
+    assert asked == [holding]
+    # an author XPath reads a <rel> child's text ("me"), which pruning can make: there,
+    # only the pruned copy has the candidate
+    rel = page('<span>Ahmad <rel>m<time>x</time>e</rel></span><span class="author">Budi S</span>')
+    assert accelerate.author_of(rel) == real(rel) != "Budi S"
+    assert asked[-1] is rel

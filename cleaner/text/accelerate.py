@@ -1,4 +1,4 @@
-"""Faster twins of two things trafilatura does on every page, with the same results.
+"""Faster twins of things trafilatura does on every page, with the same results.
 
 Much of trafilatura's time on a page goes to how lxml hands elements to Python, not to
 trafilatura's own work:
@@ -25,6 +25,10 @@ a sixth off the cleaner's for a page of an outlet without rules (whose byline se
 runs the costliest of those XPaths). ``tests/text/test_accelerate.py`` holds every twin
 to selecting what its original selects. Should trafilatura reorganise what is swapped
 here, the swap finds nothing to replace and everything runs as before, only slower.
+
+The byline search has a twin of its own, :func:`author_of`: trafilatura's
+``extract_author`` without its deep copy of the page, which a fifth of a page's time
+went to for a site without rules.
 """
 
 from __future__ import annotations

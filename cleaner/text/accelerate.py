@@ -208,15 +208,36 @@ def prefiltered(path: str) -> str:
     return _RE_TEST.sub(with_literals, path)
 
 
-def selects_elements(path: str) -> bool:
-    """Whether every branch of ``path`` ends in a step that selects elements (so its
-    results are elements whatever the page, and never strings)."""
+def _branches(path: str) -> list[str]:
+    """``path`` cut at each ``|`` outside predicates and strings."""
+    parts, start, depth, quote = [], 0, 0, ""
+    for i, c in enumerate(path):
+        if quote:
+            quote = "" if c == quote else quote
+        elif c in "'\"":
+            quote = c
+        elif c in "[]":
+            depth += 1 if c == "[" else -1
+        elif c == "|" and depth == 0:
+            parts.append(path[start:i].strip())
+            start = i + 1
+    return [*parts, path[start:].strip()]
+
+
+def _bare(path: str) -> str:
+    """``path`` with its strings emptied and its predicates taken out."""
     bare = _QUOTED.sub("''", path)
     while (fewer := _PREDICATE.sub("", bare)) != bare:
         bare = fewer
+    return bare
+
+
+def selects_elements(path: str) -> bool:
+    """Whether every branch of ``path`` ends in a step that selects elements (so its
+    results are elements whatever the page, and never strings)."""
     return all(
-        _ELEMENT_STEP.fullmatch(branch.strip().rsplit("/", 1)[-1].strip())
-        for branch in bare.split("|")
+        _ELEMENT_STEP.fullmatch(_bare(branch).rsplit("/", 1)[-1].strip())
+        for branch in _branches(path)
     )
 
 
@@ -241,22 +262,6 @@ _HAS_REL = etree.XPath("boolean(//rel)")
 _NAME_TEST = re.compile(r"\*|[A-Za-z_][\w.-]*")
 
 
-def _branches(path: str) -> list[str]:
-    """``path`` cut at each ``|`` outside predicates and strings."""
-    parts, start, depth, quote = [], 0, 0, ""
-    for i, c in enumerate(path):
-        if quote:
-            quote = "" if c == quote else quote
-        elif c in "'\"":
-            quote = c
-        elif c in "[]":
-            depth += 1 if c == "[" else -1
-        elif c == "|" and depth == 0:
-            parts.append(path[start:i].strip())
-            start = i + 1
-    return [*parts, path[start:].strip()]
-
-
 @functools.cache
 def _pruning_tests() -> tuple[tuple[etree.XPath, ...], tuple[etree.XPath, ...]] | None:
     """trafilatura's byline search first prunes a copy of the page with
@@ -266,18 +271,21 @@ def _pruning_tests() -> tuple[tuple[etree.XPath, ...], tuple[etree.XPath, ...]] 
     ``None`` when a branch is not of that shape."""
     from trafilatura import xpaths
 
-    above, below = [], []
+    above: list[etree.XPath] = []
+    below: list[etree.XPath] = []
     for xpath in xpaths.AUTHOR_DISCARD_XPATHS:
         for branch in _branches(xpath.path):
-            step = branch.removeprefix(".").removeprefix("//") if "//" in branch[:3] else ""
-            bare = _QUOTED.sub("''", step)
-            while (fewer := _PREDICATE.sub("", bare)) != bare:
-                bare = fewer
-            if not (branch.startswith(("//", ".//")) and _NAME_TEST.fullmatch(bare)):
+            step = branch.removeprefix(".")[2:]
+            if not branch.startswith(("//", ".//")) or not _NAME_TEST.fullmatch(_bare(step)):
                 return None
-            step = prefiltered(step)
-            above.append(etree.XPath(f"ancestor-or-self::{step}", namespaces={"re": REGEXP_NS}))
-            below.append(etree.XPath(f".//{step}", namespaces={"re": REGEXP_NS}))
+            for tests, axis in ((above, "ancestor-or-self::"), (below, ".//")):
+                tests.append(
+                    etree.XPath(
+                        axis + prefiltered(step),
+                        namespaces={"re": REGEXP_NS},
+                        smart_strings=False,  # they select elements
+                    )
+                )
     return tuple(above), tuple(below)
 
 

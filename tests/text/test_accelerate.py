@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 import trafilatura
-from hypothesis import assume, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 from lxml import html as lxml_html
@@ -83,9 +83,9 @@ TRICKY = [
 @settings(max_examples=300, deadline=None)
 @given(data=st.data())
 def test_a_text_the_regex_matches_holds_one_of_its_literals(data: st.DataObject) -> None:
-    regex = data.draw(st.sampled_from(_trafilatura_regexes() + TRICKY))
+    testable = [r for r in _trafilatura_regexes() + TRICKY if required_literals(r)]
+    regex = data.draw(st.sampled_from(testable))
     literals = required_literals(regex)
-    assume(literals is not None)
     assert literals is not None
     text = data.draw(st.from_regex(regex))
     assert re.search(regex, text)
@@ -147,6 +147,10 @@ def test_every_twin_selects_what_its_original_selects_on_real_markup() -> None:
             assert faster(tree) == original(tree), (page.name, original.path)
 
 
+def _printable(value: str) -> str:
+    return "".join(c for c in value if c.isprintable())
+
+
 TAGS = st.sampled_from(["div", "span", "a", "p", "section", "aside", "ul", "h3", "figure"])
 
 
@@ -158,13 +162,12 @@ def test_every_twin_selects_what_its_original_selects_on_made_up_attributes(
     """Elements whose class and id are drawn from the regular expressions' own matches
     (near misses among them) and from any text."""
     regexes = _trafilatura_regexes()
-    values = st.one_of(st.sampled_from(regexes).flatmap(st.from_regex), st.text(max_size=12))
+    drawn = st.one_of(st.sampled_from(regexes).flatmap(st.from_regex), st.text(max_size=12))
+    values = drawn.map(_printable)  # lxml refuses control characters in attributes
     elements = data.draw(st.lists(st.tuples(TAGS, values, values), min_size=1, max_size=12))
     body = lxml_html.fromstring("<html><body></body></html>").find("body")
     for tag, cls, ident in elements:
         child = etree.SubElement(body, tag)
-        with_nul = any("\x00" in v or not v.isprintable() for v in (cls, ident))
-        assume(not with_nul)  # lxml refuses control characters in attributes
         child.set("class", cls)
         child.set("id", ident)
     tree = body.getroottree().getroot()

@@ -257,7 +257,7 @@ def widened(pattern: str) -> str:
         else _widened_class(token)
         if token.startswith("[")
         else token
-        for token in tokens(pattern)
+        for token in _tokens(pattern)
     )
 
 
@@ -279,17 +279,17 @@ def relaxed(pattern: str) -> str:
     if not _BOUNDED_REPEAT.search(pattern):  # no "{m,n}" anywhere: no tokenizing
         return pattern
     out: list[str] = []
-    cut = list(tokens(pattern))
+    tokens = list(_tokens(pattern))
     i = 0
-    while i < len(cut):
-        if cut[i] == "{" and out:  # a "{" first is a literal brace
-            end = next((j for j in range(i, len(cut)) if cut[j] == "}"), -1)
-            spelled = "".join(cut[i : end + 1]) if end > 0 else ""
+    while i < len(tokens):
+        if tokens[i] == "{" and out:  # a "{" first is a literal brace
+            end = next((j for j in range(i, len(tokens)) if tokens[j] == "}"), -1)
+            spelled = "".join(tokens[i : end + 1]) if end > 0 else ""
             if bound := _BOUNDED_REPEAT.fullmatch(spelled):
                 out.append(f"{{{bound.group(1)},}}")
                 i = end + 1
                 continue
-        out.append(cut[i])
+        out.append(tokens[i])
         i += 1
     return "".join(out)
 
@@ -316,7 +316,7 @@ def parses(pattern: str) -> bool:
     return bool(re2.Set.SearchSet(_QUIET)._set.Add(pattern.encode("utf-8", "surrogatepass")) >= 0)
 
 
-def tokens(pattern: str) -> Iterator[str]:
+def _tokens(pattern: str) -> Iterator[str]:
     """``pattern`` cut into escapes (``\\Q…\\E`` is one), whole character classes and
     single characters."""
     i, n = 0, len(pattern)

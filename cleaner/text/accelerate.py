@@ -34,6 +34,7 @@ deep copy of the page it prunes, which was more than half of it.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import sys
 import threading
@@ -43,8 +44,6 @@ from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
 from lxml import etree
-
-from cleaner.rules.syntax import tokens
 
 REGEXP_NS = "http://exslt.org/regular-expressions"
 """EXSLT's regular expressions: the namespace trafilatura binds to the prefix ``re``."""
@@ -62,8 +61,8 @@ def required_literals(regex: str) -> tuple[str, ...] | None:
     run (``^(?:a|b)``, ``\\d+``) or the regex sets flags inline: no literal can be
     tested before it then. A literal containing another is left out (the shorter one is
     found wherever it is)."""
-    if _INLINE_FLAGS.search(regex) or "[:" in regex:
-        return None  # "[:": RE2 reads a POSIX class there, where Python's re does not
+    if _INLINE_FLAGS.search(regex):
+        return None
     found: list[str] = []
     for alternative in _alternatives(regex):
         run = max(_literal_runs(alternative), key=len, default="")
@@ -77,50 +76,74 @@ def required_literals(regex: str) -> tuple[str, ...] | None:
     return tuple(kept)
 
 
-def _alternatives(regex: str) -> list[list[str]]:
-    """``regex``'s tokens (:func:`~cleaner.rules.syntax.tokens`: escapes, whole
-    character classes, single characters) cut at each ``|`` outside groups."""
-    parts: list[list[str]] = [[]]
-    depth = 0
-    for token in tokens(regex):
-        if token == "|" and depth == 0:
-            parts.append([])
+def _structure(regex: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
+    """Where each character of ``regex`` from ``start`` on that is neither escaped nor in
+    a character class is, the character, and how many groups are open before it."""
+    depth, i = 0, start
+    while i < len(regex):
+        c = regex[i]
+        if c == "\\":
+            i += 2
             continue
-        depth += (token == "(") - (token == ")")
-        parts[-1].append(token)
-    return parts
+        if c == "[":
+            i = _class_end(regex, i)
+            continue
+        yield i, c, depth
+        depth += (c == "(") - (c == ")")
+        i += 1
 
 
-def _literal(token: str) -> str | None:
-    """The one character ``token`` stands for, if it is a plain one: itself, or an
-    escaped character that is not an ASCII letter or digit."""
-    if len(token) == 1:
-        return None if token in "^$.(){*+?|" else token
-    escaped = token[1:]
-    plain = len(escaped) == 1 and not (escaped.isascii() and escaped.isalnum())
-    return escaped if token[0] == "\\" and plain else None
+def _alternatives(regex: str) -> list[str]:
+    """``regex`` cut at each ``|`` outside groups, classes and escapes."""
+    bars = [i for i, c, depth in _structure(regex) if c == "|" and depth == 0]
+    return [regex[a + 1 : b] for a, b in itertools.pairwise([-1, *bars, len(regex)])]
 
 
-def _literal_runs(alternative: list[str]) -> Iterator[str]:
-    """The runs of characters that every match of ``alternative`` (its tokens) holds in
-    a row.
+def _class_end(regex: str, i: int) -> int:
+    """Where the character class opening at ``regex[i]`` ends (just past its ``]``)."""
+    j = i + 1
+    if regex[j : j + 1] == "^":
+        j += 1
+    if regex[j : j + 1] == "]":  # a "]" first in a class is the character itself
+        j += 1
+    while j < len(regex) and regex[j] != "]":
+        j += 2 if regex[j] == "\\" else 1
+    return j + 1
+
+
+def _group_end(regex: str, i: int) -> int:
+    """Where the group opening at ``regex[i]`` ends (just past its ``)``)."""
+    ends = (j for j, c, depth in _structure(regex, i) if c == ")" and depth == 1)
+    return next(ends, len(regex) - 1) + 1
+
+
+def _literal_runs(alternative: str) -> Iterator[str]:
+    """The runs of characters that every match of ``alternative`` holds in a row.
 
     Anything but a plain character (a class, a group, an anchor, ``.``, an escape
     standing for more than one character) ends a run; a character that may be absent
     (``?``, ``*``, ``{0,n}``) ends it before itself, one that may repeat (``+``,
     ``{2,}``) after itself.
     """
-    run, k = "", 0
-    while k < len(alternative):
-        token = alternative[k]
-        k += 1
-        if token == "(":  # the whole group, which holds no run of its own
-            depth = 1
-            while k < len(alternative) and depth:
-                depth += (alternative[k] == "(") - (alternative[k] == ")")
-                k += 1
-        char = _literal(token)
-        least, k = _repeats(alternative, k)
+    run, i = "", 0
+    while i < len(alternative):
+        c = alternative[i]
+        char: str | None = None  # the literal character here, if it is one
+        if c == "\\":
+            escaped = alternative[i + 1 : i + 2]
+            # an escaped character that is not an ASCII letter or digit is itself
+            char = escaped if escaped and not (escaped.isascii() and escaped.isalnum()) else None
+            i += 2
+        elif c == "[":
+            i = _class_end(alternative, i)
+        elif c == "(":
+            i = _group_end(alternative, i)
+        elif c in "^$.{*+?":  # an anchor, any character, or a quantifier with nothing before
+            i += 1
+        else:
+            char = c
+            i += 1
+        least, i = _repeats(alternative, i)
         if char is None or least == 0:
             yield run
             run = ""
@@ -132,27 +155,27 @@ def _literal_runs(alternative: list[str]) -> Iterator[str]:
     yield run
 
 
-def _repeats(tokens: list[str], k: int) -> tuple[int | None, int]:
-    """The least number of times the quantifier at ``tokens[k]`` (if any) allows the
-    atom before it (1 without one; ``None`` for "at least one, maybe more"), and where
-    what follows begins."""
-    token = tokens[k] if k < len(tokens) else ""
-    if token in ("*", "?"):
+def _repeats(regex: str, i: int) -> tuple[int | None, int]:
+    """The least number of times the quantifier at ``regex[i]`` (if any) allows the atom
+    before it (1 without one; ``None`` for "at least one, maybe more"), and where what
+    follows begins."""
+    c = regex[i : i + 1]
+    if c in ("*", "?"):
         least: int | None = 0
-        k += 1
-    elif token == "+":
+        i += 1
+    elif c == "+":
         least = None
-        k += 1
-    elif token == "{" and (bounds := _BOUNDS.match("".join(tokens[k : k + 16]))):
+        i += 1
+    elif c == "{" and (bounds := _BOUNDS.match(regex, i)):
         low = int(bounds[1] or 0)
         high = bounds[2] if bounds.group(2) is not None else bounds[1]
         least = 0 if low == 0 else (1 if high == "1" and low == 1 else None)
-        k += len(bounds[0])  # a bound's characters are a token each
+        i = bounds.end()
     else:
-        return 1, k
-    if k < len(tokens) and tokens[k] in ("?", "+"):  # lazy or possessive: the same least
-        k += 1
-    return least, k
+        return 1, i
+    if regex[i : i + 1] in ("?", "+"):  # lazy or possessive: the same least
+        i += 1
+    return least, i
 
 
 # --- XPath twins ---------------------------------------------------------------------
